@@ -1,0 +1,1 @@
+"""The catalog's services: the only code that writes catalog rows, one transaction per change."""

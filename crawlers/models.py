@@ -1,0 +1,1 @@
+# Crawler and CrawlerRun arrive with the Crawlers issue.

@@ -1,0 +1,185 @@
+"""Code export: a standalone Python script (Polars only) that reproduces a job.
+
+Each node type writes its own code (export_code); helpers it needs are copied
+into the script from the very functions the engine runs, so the script and
+glueweb cannot drift apart. Job parameters become command-line options.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+
+from jobs.engine.registry import ExportContext
+from jobs.engine.substitute import REFERENCE
+from jobs.engine.validate import analyze
+
+HEADER = '''#!/usr/bin/env python3
+"""{title}
+
+Exported from glueweb; needs only Polars ({polars}). Run with --help for the job parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import reduce
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import polars.selectors as cs
+
+'''
+
+RUNTIME = '''
+def format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def sub(text: str) -> str:
+    """${{name}} -> the job parameter's value; $${{ -> ${{."""
+    pattern = r"\\$(\\$\\{{)|\\$\\{{([^}}]*)\\}}"
+    return re.sub(pattern, lambda m: "${{" if m.group(1) else format_value(PARAMS[m.group(2)]), text)
+
+
+def local(path: str) -> str:
+    """Relative paths are read against --home, as glueweb reads them against GLUEWEB_HOME."""
+    return path if "://" in path or Path(path).is_absolute() else str(Path(HOME) / path)
+
+'''
+
+ARG_TYPES = {"string": "str", "number": "float", "integer": "int", "boolean": "parse_bool"}
+
+
+def _var(node_id: str, taken: set[str]) -> str:
+    base = "df_" + re.sub(r"[^0-9A-Za-z_]", "_", node_id)
+    name, i = base, 2
+    while name in taken:
+        name, i = f"{base}_{i}", i + 1
+    taken.add(name)
+    return name
+
+
+def render(raw: Any, resolved: Any) -> str:
+    """A raw parameter value as Python source; strings with ${...} are substituted when the script runs."""
+    if isinstance(raw, dict):
+        res_map = resolved if isinstance(resolved, dict) else {}
+        return "{" + ", ".join(f"{k!r}: {render(v, res_map.get(k))}" for k, v in raw.items()) + "}"
+    if isinstance(raw, list):
+        res_list = resolved if isinstance(resolved, list) and len(resolved) == len(raw) else [None] * len(raw)
+        return "[" + ", ".join(render(v, r) for v, r in zip(raw, res_list, strict=True)) + "]"
+    if isinstance(raw, str) and "$" in raw and REFERENCE.search(raw):
+        whole = REFERENCE.fullmatch(raw)
+        if whole and whole.group(2) is not None and not isinstance(resolved, str):
+            return f"PARAMS[{whole.group(2)!r}]"
+        return f"sub({raw!r})"
+    return repr(raw)
+
+
+class ExportError(Exception):
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(e["message"] for e in errors))
+        self.errors = errors
+
+
+def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapping[str, Any] | None = None) -> str:
+    """The script's source; ExportError with the validation errors of a graph that is not valid."""
+    import polars as pl
+
+    analysis = analyze(document)
+    if analysis.errors:
+        raise ExportError(analysis.errors_as_dicts())
+    if analysis.pending:
+        analysis = analyze(document, parameters or {})
+        if analysis.errors:
+            raise ExportError(analysis.errors_as_dicts())
+    assert analysis.graph is not None
+    nodes = {n.id: n for n in analysis.graph.nodes}
+    taken: set[str] = set()
+    names: dict[tuple[str, str], str] = {}
+    helpers: dict[str, Any] = {}
+    body: list[str] = []
+    sinks: list[str] = []
+    for node_id in analysis.order:
+        node_type = analysis.types[node_id]
+        var = _var(node_id, taken)
+        inputs: dict[str, Any] = {}
+        input_schemas: dict[str, Any] = {}
+        for port in node_type.inputs:
+            edges = analysis.inputs[node_id][port.name]
+            refs = [names[(e.source, e.source_port)] for e in edges]
+            inputs[port.name] = refs if port.many else refs[0]
+            schemas = [analysis.schemas[e.source][e.source_port] for e in edges]
+            input_schemas[port.name] = schemas if port.many else schemas[0]
+        resolved = analysis.params[node_id]
+        sources = tuple(e.source for p in node_type.inputs if p.many for e in analysis.inputs[node_id][p.name])
+        ctx = ExportContext(node_id, dict(nodes[node_id].params), resolved, render, input_schemas, sources)
+        code = node_type.export_code(resolved, inputs, ctx)
+        helpers.update(ctx.helpers)
+        label = nodes[node_id].label or node_type.label
+        body.append(f"# {node_id}: {label} ({node_type.key})")
+        body.append(f"{var} = {code}")
+        if node_type.category == "targets":
+            sinks.append(var)
+        ports = analysis.schemas.get(node_id, {})
+        if len(ports) > 1:
+            names.update({(node_id, port): f"{var}[{port!r}]" for port in ports})
+        else:
+            names[(node_id, "out")] = var
+
+    out: list[str] = [HEADER.format(title=title, polars=pl.__version__)]
+    out.append(
+        f"HOME = {str(settings.GLUEWEB_HOME)!r}\nPARAMS: dict[str, Any] = {{}}\nRUN_ID = uuid.uuid4().hex[:12]\n"
+    )
+    out.append(f"NOW = datetime.now(UTC).replace(tzinfo=None)\n{RUNTIME.format()}")
+    for function in helpers.values():
+        out.append("\n" + textwrap.dedent(inspect.getsource(function)) + "\n")
+    out.append(_arguments(analysis.graph.parameters))
+    out.append("\n".join(body))
+    out.append(f'\npl.collect_all([{", ".join(sinks)}], engine="streaming")\n' if sinks else "")
+    if not sinks:
+        last = names.get((analysis.order[-1], "out")) if analysis.order else None
+        out.append(f"\nprint({last}.collect())\n" if last else "")
+    return "".join(out)
+
+
+def _arguments(parameters: Any) -> str:
+    lines = [
+        "\ndef parse_bool(text: str) -> bool:",
+        "    if text.lower() not in ('true', 'false'):",
+        "        raise argparse.ArgumentTypeError('expected true or false')",
+        "    return text.lower() == 'true'",
+        "",
+        "",
+        "parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])",
+        "parser.add_argument('--home', default=HOME, help='folder relative paths are read against')",
+    ]
+    for p in parameters:
+        option = "--" + p.name.replace("_", "-")
+        default = f"default={p.default!r}" if p.has_default else "required=True"
+        lines.append(f"parser.add_argument({option!r}, dest={p.name!r}, type={ARG_TYPES[p.type]}, {default})")
+    lines += [
+        "args = parser.parse_args()",
+        "HOME = args.home",
+        "PARAMS.update({k: v for k, v in vars(args).items() if k != 'home'})",
+        "",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,188 @@
+"""Node types: one module each under jobs/engine/nodes/, registered by decorator.
+
+A type declares its key, label, category, ports and parameter schema, and
+implements output_schema, build and export_code. Everything else (the API,
+validation, the compiler, code export) reads from the registry, so adding a
+type touches only its module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import polars as pl
+
+CATEGORIES = (
+    "sources",
+    "columns",
+    "rows",
+    "combining",
+    "reshaping",
+    "text_json",
+    "sql_routing",
+    "quality",
+    "code",
+    "targets",
+)
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+# A port fed by several edges gets a list; every other port one value.
+Inputs = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    many: bool = False
+
+
+class NodeProblem(Exception):
+    """A node's parameters do not fit its inputs; field is relative to the node (`params.on.0.left`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class NodeProblems(Exception):
+    """Several problems of one node at once."""
+
+    def __init__(self, problems: Sequence[NodeProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a node may not decide for itself."""
+
+    run_id: str = "preview"
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
+    preview: bool = False
+    sample_rows: int | None = None  # sources read at most this many rows (previews)
+    staging: Path | None = None  # where targets write before publishing
+    node_id: str = ""
+    sources: tuple[str, ...] = ()  # ids of the nodes feeding a many-input port, in edge order
+    publishers: list[Any] = field(default_factory=list)  # targets append what to do at publish time
+
+
+@dataclass
+class ExportContext:
+    """Code export: the node's raw parameters (with ${...}) and how to render them as Python."""
+
+    node_id: str
+    raw_params: Mapping[str, Any]
+    resolved_params: Mapping[str, Any]
+    render: Callable[[Any, Any], str]  # (raw value, its resolved value) -> Python source
+    input_schemas: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    helpers: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def lit(self, *path: str | int) -> str:
+        """The raw parameter at `path` as Python source; ${name} becomes a run-time substitution."""
+        raw: Any = self.raw_params
+        resolved: Any = self.resolved_params
+        for key in path:
+            raw = raw[key]
+            try:
+                resolved = resolved[key]
+            except (KeyError, IndexError, TypeError):
+                resolved = None
+        return self.render(raw, resolved)
+
+    def need(self, *functions: Callable[..., Any]) -> None:
+        """Functions whose source the exported script must contain (written so they need only Polars)."""
+        for function in functions:
+            self.helpers[function.__name__] = function
+
+
+class NodeType:
+    key: ClassVar[str]
+    label: ClassVar[str]
+    category: ClassVar[str]
+    glue: ClassVar[str | None] = None
+    inputs: ClassVar[tuple[Port, ...]] = (Port("in"),)
+    outputs: ClassVar[tuple[str, ...]] = ("out",)
+    params_schema: ClassVar[dict[str, Any]] = {}
+
+    def output_ports(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+        return self.outputs
+
+    def check(self, params: Mapping[str, Any], inputs: Inputs) -> None:
+        """Raise NodeProblem(s) for parameters that do not fit the input schemas."""
+
+    def output_schema(self, params: Mapping[str, Any], inputs: Inputs, ctx: Context) -> dict[str, pl.Schema]:
+        """Schema per output port, found by planning build() over empty frames: no data is read."""
+        self.check(params, inputs)
+        empty = {
+            port: [pl.LazyFrame(schema=s) for s in value] if isinstance(value, list) else pl.LazyFrame(schema=value)
+            for port, value in inputs.items()
+        }
+        built = self.build(params, empty, ctx)
+        frames = built if isinstance(built, dict) else {"out": built}
+        return {port: frame.collect_schema() for port, frame in frames.items()}
+
+    def build(self, params: Mapping[str, Any], inputs: Inputs, ctx: Context) -> pl.LazyFrame | dict[str, pl.LazyFrame]:
+        raise NotImplementedError
+
+    def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:
+        """Python source of an expression giving the output (inputs are variable names)."""
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "category": self.category,
+            "inputs": [{"name": p.name, "many": p.many} for p in self.inputs],
+            "outputs": [{"name": name} for name in self.outputs],
+            "params_schema": {"$schema": SCHEMA_DIALECT, **self.params_schema},
+            "glue": self.glue,
+            "enabled": True,
+            # route: one output per routes[].name, then `default` (the editor adds them as routes change)
+            "dynamic_outputs": type(self).output_ports is not NodeType.output_ports,
+        }
+
+
+_REGISTRY: dict[str, NodeType] = {}
+
+
+def register[T: type[NodeType]](cls: T) -> T:
+    """Class decorator: add a node type; a key registered twice is a programming error."""
+    if cls.key in _REGISTRY:
+        raise ValueError(f"node type {cls.key!r} is registered twice")
+    if cls.category not in CATEGORIES:
+        raise ValueError(f"node type {cls.key!r}: unknown category {cls.category!r}")
+    _REGISTRY[cls.key] = cls()
+    return cls
+
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    from jobs.engine import nodes
+
+    for module in pkgutil.iter_modules(nodes.__path__):
+        importlib.import_module(f"{nodes.__name__}.{module.name}")
+    _loaded = True
+
+
+def get(key: str) -> NodeType | None:
+    _load()
+    return _REGISTRY.get(key)
+
+
+def all_types() -> list[NodeType]:
+    _load()
+    return sorted(_REGISTRY.values(), key=lambda t: (CATEGORIES.index(t.category), t.key))

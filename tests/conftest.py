@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.test import APIClient
+
+from glueweb.roles import ensure_roles
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """make_user("viewer") -> a user holding that role (or no role with None)."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str | None = "viewer", *, username: str | None = None, password: str = "pw-secret-123") -> User:
+        ensure_roles()
+        user = User.objects.create_user(username=username or f"{role or 'norole'}{next(counter)}", password=password)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api(make_user: Callable[..., User]) -> Callable[..., APIClient]:
+    """api("editor") -> an API client signed in as a user with that role; api(None) is anonymous."""
+
+    def client_for(role: str | None = "viewer") -> APIClient:
+        client = APIClient()
+        if role is not None:
+            client.force_authenticate(make_user(role))
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def settings_frontend(settings: Any, tmp_path: Any) -> Iterator[Any]:
+    """A stand-in built front end, so page tests do not depend on `npm run build`."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>glueweb</title><div id=root></div>")
+    settings.FRONTEND_DIST = dist
+    yield dist

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, with a private GLUEWEB_HOME and channel prefix.
+
+The mode (embedded, or PostgreSQL + Redis) comes from the environment exactly
+as in production; scripts/test runs the suite once per mode.
+"""
+
+import os
+import secrets
+import tempfile
+
+os.environ.setdefault("GLUEWEB_HOME", tempfile.mkdtemp(prefix="glueweb-test-"))
+os.environ.setdefault("GLUEWEB_CHANNEL_PREFIX", f"glueweb-test-{secrets.token_hex(4)}")
+# Its own queue, so a glueweb running against the same Redis never takes the tests' tasks.
+os.environ.setdefault("GLUEWEB_QUEUE", f"glueweb-test-{secrets.token_hex(4)}")
+
+from glueweb.settings import *  # noqa: F403
+
+# Hashing passwords slowly protects real accounts; tests only need it correct.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
