@@ -263,7 +263,7 @@ class PartitionFilter:
     numeric: tuple[bool, ...]
 
     def to_q(self, field: str = "values") -> Q:
-        return Q(_q(self.tree, self, field))
+        return _q(self.tree, self, field)[0]
 
     def matches(self, values: Sequence[str | None]) -> bool:
         return _evaluate(self.tree, self, values) is True
@@ -377,24 +377,36 @@ def _value_expr(f: PartitionFilter, key: int, value: Literal) -> Any:
     return Value(_text(value), output_field=TextField())
 
 
-def _q(node: Node, f: PartitionFilter, field: str) -> Q:  # noqa: PLR0911  (one return per node kind)
+def _q(node: Node, f: PartitionFilter, field: str) -> tuple[Q, Q]:
+    """The rows where `node` is TRUE and the rows where it is FALSE, in that order.
+
+    SQL has three truth values: a comparison with a null partition value is UNKNOWN,
+    which neither matches nor matches when negated. Django's ~Q is two-valued, so NOT
+    is not compiled as ~Q; it swaps the TRUE and FALSE sets, and every leaf states
+    both sets explicitly with the key known not to be null.
+    """
     if isinstance(node, BoolOp):
-        left, right = _q(node.left, f, field), _q(node.right, f, field)
-        return left & right if node.op == "AND" else left | right
+        (lt, lf), (rt, rf) = _q(node.left, f, field), _q(node.right, f, field)
+        return (lt & rt, lf | rf) if node.op == "AND" else (lt | rt, lf & rf)
     if isinstance(node, Not):
-        return ~_q(node.inner, f, field)
+        true, false = _q(node.inner, f, field)
+        return false, true
+    text = _key_text(node.key, field)
+    is_null, known = Q(IsNull(text, True)), Q(IsNull(text, False))
     if isinstance(node, IsNullTest):
-        return Q(IsNull(_key_text(node.key, field), True))
+        return is_null, known
     lhs = _key_expr(f, node.key, field)
     if isinstance(node, Compare):
-        if node.op == "!=":
-            # SQL's three-valued logic: a null value matches neither = nor !=.
-            return Q(IsNull(lhs, False)) & ~Q(Exact(lhs, _value_expr(f, node.key, node.value)))
-        return Q(_LOOKUPS[node.op](lhs, _value_expr(f, node.key, node.value)))
+        op, negated = ("=", True) if node.op == "!=" else (node.op, False)
+        test = Q(_LOOKUPS[op](lhs, _value_expr(f, node.key, node.value)))
+        true, false = known & test, known & ~test
+        return (false, true) if negated else (true, false)
     if isinstance(node, InList):
-        values = [_number(v) if f.numeric[node.key] else _text(v) for v in node.values]
-        return Q(In(lhs, values))
-    return Q(Regex(_key_text(node.key, field), _like_regex(node.pattern)))
+        # The parser refuses NULL literals, so every listed value is known.
+        test = Q(In(lhs, [_number(v) if f.numeric[node.key] else _text(v) for v in node.values]))
+        return known & test, known & ~test
+    test = Q(Regex(text, _like_regex(node.pattern)))
+    return known & test, known & ~test
 
 
 # --- Evaluated in Python --------------------------------------------------------------------------

@@ -6,7 +6,12 @@ import os
 
 from celery import Celery
 
+from glueweb import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glueweb.settings")
+
+# The embedded default's broker URL (glueweb-fs://) must be known before Celery connects.
+broker.register()
 
 app = Celery("glueweb")
 app.config_from_object("django.conf:settings", namespace="CELERY")

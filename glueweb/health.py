@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -66,7 +67,10 @@ def check_broker() -> Check:
 async def _layer_round_trip() -> None:
     layer = get_channel_layer()
     assert layer is not None
-    channel = await layer.new_channel("healthz.")
+    # A plain (not process-local "!") channel: channels_redis serialises receives on
+    # process-local channels behind one lock that an open WebSocket holds, so a
+    # "specific.*!" probe would wait behind it and time out.
+    channel = f"healthz-{uuid.uuid4().hex}"
     await layer.send(channel, {"type": "healthz.ping"})
     await asyncio.wait_for(layer.receive(channel), timeout=1)
 

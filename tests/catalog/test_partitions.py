@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -229,6 +229,9 @@ _expressions = st.recursive(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_expressions)
+# Found by hypothesis: NOT over a comparison with a null value is still UNKNOWN.
+@example("NOT (region != 'eu')")
+@example("NOT (region IN ('eu') OR NOT year > 2024)")
 def test_the_database_and_python_agree_on_any_filter(orders: Table, expression: str) -> None:
     parsed = parse_filter(expression, KEYS)
     in_db = list(

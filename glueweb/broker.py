@@ -1,0 +1,76 @@
+"""The embedded default's Celery broker: kombu's filesystem transport, made safe.
+
+kombu's own transport creates a message file empty and fills it afterwards, so a
+worker polling the folder can claim the file in between and crash decoding an
+empty message; and it claims files by moving them to the system temp folder,
+which is a copy (not atomic) when that is another file system, so two workers
+could both take one message. Here a message is written under a temporary name
+and renamed into the queue only when complete, and a worker claims it with an
+atomic rename inside the broker folder: exactly one claimant wins.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from queue import Empty
+from time import monotonic
+from typing import Any
+
+from kombu.exceptions import ChannelError
+from kombu.transport import TRANSPORT_ALIASES, filesystem
+from kombu.utils.encoding import bytes_to_str, str_to_bytes
+from kombu.utils.json import dumps, loads
+from kombu.utils.objects import cached_property
+
+SCHEME = "glueweb-fs"
+# Names that do not end in ".msg" are never read as messages by any queue.
+_PARTIAL_SUFFIX = ".partial"
+
+
+class Channel(filesystem.Channel):
+    @cached_property
+    def claimed_folder(self) -> Path:
+        folder = Path(self.data_folder_in).parent / "claimed"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    # kombu's stubs disagree with themselves on this signature; this one matches filesystem.Channel.
+    def _put(self, queue: str, payload: dict[str, Any], **kwargs: Any) -> None:  # type: ignore[override]
+        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        final = Path(self.data_folder_out) / name
+        partial = final.with_name(name + _PARTIAL_SUFFIX)
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(str_to_bytes(dumps(payload)))
+            os.replace(partial, final)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ChannelError(f"Cannot add file {str(final)!r} to directory") from exc
+
+    def _get(self, queue: str, timeout: float | None = None) -> Any:
+        wanted = f"{queue}.msg"
+        for name in sorted(os.listdir(self.data_folder_in)):
+            if name.partition(".")[2] != wanted:
+                continue
+            claimed = self.claimed_folder / f"{os.getpid()}-{name}"
+            try:
+                os.rename(os.path.join(self.data_folder_in, name), claimed)
+            except FileNotFoundError:
+                continue  # another worker claimed it first
+            try:
+                payload = claimed.read_bytes()
+            finally:
+                claimed.unlink(missing_ok=True)
+            return loads(bytes_to_str(payload))
+        raise Empty()
+
+
+class Transport(filesystem.Transport):
+    Channel = Channel
+
+
+def register() -> None:
+    """Make `glueweb-fs://` a broker URL kombu understands, in this process."""
+    TRANSPORT_ALIASES.setdefault(SCHEME, f"{__name__}:Transport")
