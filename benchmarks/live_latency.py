@@ -6,15 +6,21 @@ Starts glueweb with `manage.py up` (the mode comes from the environment, as
 for the browser tests: nothing set is embedded; DATABASE_URL + REDIS_URL is
 production, on a fresh database), signs in with headless Chromium, opens
 /ws/dashboard/ from a page of the app's origin, then sends test events one at a
-time (POST /api/diagnostics/ping/ from the page). For each it measures, with
-the browser's clock, the time from just before the POST is sent to the arrival
-of the matching `diagnostic.pong` on the socket; and, with the server's clock,
-`at - sent_at`: from the API accepting the request to the worker storing the
-event. The page holds no app code (it is the server's plain "Not Found" page,
-on the app's origin), so the SPA's rendering is not part of the figures.
+time (POST /api/diagnostics/ping/ from the page). For each it measures:
 
-It prints median, p95, min and max against the targets (median <= 50 ms
-embedded, <= 20 ms with Redis) and exits 0 whether they are met or missed;
+- task sent -> event received in the browser (the issue's target): from the API
+  sending the Celery task (the event's `sent_at`) to the page receiving the
+  event, in wall-clock time (browser and server share the machine's clock);
+- the browser's round trip, from just before the POST to the event's arrival,
+  which adds the HTTP request that asks for the task;
+- with the server's clock, `at - sent_at`: from the API sending the task to the
+  worker storing the event.
+
+The page holds no app code (it is the server's plain "Not Found" page, on the
+app's origin), so the SPA's rendering is not part of the figures.
+
+It prints median, p95, min and max against the targets (median task sent ->
+browser <= 50 ms embedded, <= 20 ms with Redis) and exits 0 whether they are met or missed;
 1 only when it could not measure at all. It always stops the app it started.
 """
 
@@ -51,8 +57,21 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "p95": p95(values), "min": min(values), "max": max(values)}
 
 
+def _between(event: dict[str, Any], first: str, second: str) -> float:
+    return (datetime.fromisoformat(event[second]) - datetime.fromisoformat(event[first])).total_seconds() * 1000
+
+
 def server_ms(event: dict[str, Any]) -> float:
-    return (datetime.fromisoformat(event["at"]) - datetime.fromisoformat(event["sent_at"])).total_seconds() * 1000
+    return _between(event, "sent_at", "at")
+
+
+def task_to_browser_ms(pong: dict[str, Any]) -> float:
+    """From the API sending the task (its `sent_at`) to the page receiving the event, in wall-clock time.
+
+    Browser and server run on one machine, so their wall clocks agree; the browser's is
+    `performance.timeOrigin + performance.now()` (sub-millisecond)."""
+    sent = datetime.fromisoformat(pong["event"]["sent_at"]).timestamp() * 1000
+    return float(pong["receivedWall"]) - sent
 
 
 def measure_one(page: Any) -> dict[str, float]:
@@ -62,6 +81,9 @@ def measure_one(page: Any) -> dict[str, float]:
         "round_trip": pong["receivedAt"] - ping["startedAt"],
         "post": ping["answeredAt"] - ping["startedAt"],
         "server": server_ms(pong["event"]),
+        "task_to_browser": task_to_browser_ms(pong),
+        "queue": _between(pong["event"], "sent_at", "started_at"),
+        "store": _between(pong["event"], "started_at", "at"),
     }
 
 
@@ -103,8 +125,11 @@ def run(count: int) -> int:
 
 def report(mode: str, description: str, count: int, samples: list[dict[str, float]]) -> None:
     rows = [
+        ("task sent -> event received in the browser", "task_to_browser"),
         ("browser: POST sent -> event received", "round_trip"),
-        ("server: request accepted -> event stored", "server"),
+        ("server: task sent -> event stored", "server"),
+        ("  of which task sent -> worker starts it", "queue"),
+        ("  of which worker starts it -> stored", "store"),
         ("browser: POST sent -> POST answered", "post"),
     ]
     print()
@@ -116,13 +141,15 @@ def report(mode: str, description: str, count: int, samples: list[dict[str, floa
         figures = summary([sample[key] for sample in samples])
         print(f"  {label:<42}" + "".join(f"{figures[name]:>9.1f}" for name in ("median", "p95", "min", "max")))
     print()
-    median = statistics.median(sample["round_trip"] for sample in samples)
+    # The issue's target runs from task send to browser receipt; the round trip adds the
+    # HTTP request that asks for the task, which is printed above but not part of it.
+    median = statistics.median(sample["task_to_browser"] for sample in samples)
     for target_mode, target in TARGET_MS.items():
         if target_mode != mode:
             continue
         verdict = "PASS" if median <= target else "MISS"
         label = "embedded" if target_mode == "embedded" else "with Redis"
-        print(f"target: median round trip <= {target:.0f} ms ({label}): {median:.1f} ms -> {verdict}")
+        print(f"target: median task sent -> browser <= {target:.0f} ms ({label}): {median:.1f} ms -> {verdict}")
     others = ", ".join(f"{m} <= {t:.0f} ms" for m, t in TARGET_MS.items() if m != mode)
     print(f"        (the other mode's target: {others})")
 

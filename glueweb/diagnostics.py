@@ -34,10 +34,10 @@ def request_ping(requested_by: str) -> Ping:
     return ping
 
 
-def record_pong(ping_id: int, sent_at: str, requested_by: str, worker: str | None = None) -> RunEvent:
-    return append_event(
-        RunEvent.Kind.DIAGNOSTIC,
-        ping_id,
-        "diagnostic.pong",
-        {"sent_at": sent_at, "worker": worker or socket.gethostname(), "requested_by": requested_by},
-    )
+def record_pong(
+    ping_id: int, sent_at: str, requested_by: str, worker: str | None = None, started_at: str | None = None
+) -> RunEvent:
+    payload = {"sent_at": sent_at, "worker": worker or socket.gethostname(), "requested_by": requested_by}
+    if started_at is not None:  # when the worker began the task
+        payload["started_at"] = started_at
+    return append_event(RunEvent.Kind.DIAGNOSTIC, ping_id, "diagnostic.pong", payload)

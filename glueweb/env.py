@@ -89,7 +89,8 @@ def database_config(url: str, conn_max_age: int) -> dict[str, object]:
             f"expected postgresql://user:password@host:port/database, got scheme {scheme!r} in {redact_url(url)}",
         )
     try:
-        config = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+        # Health checks: a kept connection that the server dropped is replaced, not used.
+        config = dict(dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True))
         port = urlsplit(url).port  # raises ValueError for a non-numeric port
     except ValueError as exc:
         raise ConfigError("DATABASE_URL", f"malformed URL {redact_url(url)}: {exc}") from None

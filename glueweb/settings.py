@@ -164,6 +164,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes a task's database connection before and after every task unless this is
+# set; reconnecting to PostgreSQL costs several ms per task (a third of the live-event
+# latency). Connections are kept, and glueweb/workers.py drops broken or old ones
+# before each task as Django does between requests.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"

@@ -7,7 +7,7 @@ import os
 import threading
 from typing import Any
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import task_prerun, worker_ready, worker_shutdown
 
 log = logging.getLogger(__name__)
 _stop = threading.Event()
@@ -50,3 +50,11 @@ def stop_heartbeat(sender: Any = None, **_: Any) -> None:
             WorkerHeartbeat.objects.filter(hostname=hostname).delete()
         except Exception:
             log.exception("could not remove the worker heartbeat")
+
+
+@task_prerun.connect
+def drop_unusable_connections(**_: Any) -> None:
+    """Between tasks, what Django does between requests: close broken or expired connections."""
+    from django.db import close_old_connections
+
+    close_old_connections()

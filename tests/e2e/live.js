@@ -32,9 +32,11 @@
       };
       socket.onmessage = (message) => {
         const receivedAt = performance.now();
+        // Wall-clock milliseconds, comparable with the server's timestamps (same machine).
+        const receivedWall = performance.timeOrigin + receivedAt;
         const data = JSON.parse(message.data);
         entry.messages.push(data);
-        if (data.type === "diagnostic.pong") entry.arrivals[data.diagnostic] = { receivedAt, event: data };
+        if (data.type === "diagnostic.pong") entry.arrivals[data.diagnostic] = { receivedAt, receivedWall, event: data };
       };
       socket.onclose = (event) => {
         entry.closed = { code: event.code, wasClean: event.wasClean };
