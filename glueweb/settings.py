@@ -144,7 +144,8 @@ if REDIS_URL:
         }
     }
 else:
-    CELERY_BROKER_URL = "glueweb-fs://"  # kombu's filesystem transport with atomic writes: glueweb/broker.py
+    # kombu warns about a URL without a host; the host means nothing to this transport.
+    CELERY_BROKER_URL = "glueweb-fs://localhost/"  # kombu's filesystem transport with atomic writes: glueweb/broker.py
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
