@@ -46,3 +46,11 @@ def settings_frontend(settings: Any, tmp_path: Any) -> Iterator[Any]:
     (dist / "index.html").write_text("<!doctype html><title>glueweb</title><div id=root></div>")
     settings.FRONTEND_DIST = dist
     yield dist
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """moto's S3 server on 127.0.0.1 (a real S3 protocol peer), shared by the session: tests/s3_server.py."""
+    from tests.s3_server import run_server
+
+    yield from run_server()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.db import transaction
 from catalog.models import Connection
 from catalog.secrets import decrypt_secrets, encrypt_secrets
 from catalog.services.common import check_json_object, check_name, check_text, check_unknown
+from catalog.storage import S3Options
 
 
 @dataclass(frozen=True)
@@ -162,25 +162,10 @@ def _test_postgresql(props: dict[str, Any], secrets: dict[str, str]) -> dict[str
 
 
 def _test_s3(props: dict[str, Any], secrets: dict[str, str]) -> dict[str, Any]:
-    if importlib.util.find_spec("s3fs") is None:
-        return {
-            "ok": False,
-            "message": "testing s3 connections is not supported yet: the s3fs package is not installed",
-        }
-    s3fs: Any = importlib.import_module("s3fs")  # optional: not in requirements.txt
-
-    options: dict[str, Any] = {}
-    if props.get("access_key_id"):
-        options["key"] = props["access_key_id"]
-    if secrets.get("secret_access_key"):
-        options["secret"] = secrets["secret_access_key"]
-    if secrets.get("session_token"):
-        options["token"] = secrets["session_token"]
-    client_kwargs = {
-        k: v for k, v in (("region_name", props.get("region")), ("endpoint_url", props.get("endpoint_url"))) if v
-    }
+    options = S3Options.from_mapping({**props, **secrets})
     try:
-        fs = s3fs.S3FileSystem(client_kwargs=client_kwargs, connect_timeout=TEST_TIMEOUT_SECONDS, **options)
+        timeouts = {"connect_timeout": TEST_TIMEOUT_SECONDS, "read_timeout": TEST_TIMEOUT_SECONDS}
+        fs = options.filesystem(config_kwargs={**timeouts, "retries": {"max_attempts": 1}})
         fs.ls(f"{props['bucket']}/{props.get('prefix', '')}".rstrip("/"))
     except Exception as exc:
         return {"ok": False, "message": f"cannot list the bucket: {exc}"}

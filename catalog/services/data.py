@@ -1,7 +1,9 @@
 """Reading a table's data with Polars: from its location, or from the partitions a filter selects.
 
-Local locations must lie in settings.DATA_ROOTS (catalog/paths.py); s3:// goes through s3fs
-when it is installed. Preview and statistics both read through here.
+Local locations must lie in settings.DATA_ROOTS (catalog/paths.py); s3:// locations are read
+through s3fs with the credentials of the connection the table names in its `connection`
+parameter (catalog/storage.py), or the standard AWS environment. Preview and statistics both
+read through here.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import decimal
-import importlib.util
 import math
 from typing import Any
 
@@ -18,8 +19,9 @@ from django.core.exceptions import ValidationError
 
 from catalog import types
 from catalog.filters import FilterError, parse_filter
-from catalog.models import Partition, Table
+from catalog.models import Connection, Partition, Table
 from catalog.paths import is_s3, resolve_local
+from catalog.storage import S3Options
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "parquet": (".parquet", ".parq", ".pq"),
@@ -32,9 +34,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 MAX_FILES = 10_000
 
 
-def _files(location: str, classification: str, field: str) -> list[str]:
+def _files(location: str, classification: str, field: str, fs: Any = None) -> list[str]:
     if is_s3(location):
-        return _s3_files(location, classification, field)
+        return _s3_files(location, classification, field, fs)
     path = resolve_local(location, field)
     if path.is_file():
         return [str(path)]
@@ -54,19 +56,30 @@ def _files(location: str, classification: str, field: str) -> list[str]:
     return found
 
 
-def _s3_files(location: str, classification: str, field: str) -> list[str]:
-    if importlib.util.find_spec("s3fs") is None:
-        raise ValidationError({field: "reading s3:// locations needs the s3fs package, which is not installed"})
-    s3fs: Any = importlib.import_module("s3fs")  # optional: not in requirements.txt
+def s3_filesystem(table: Table) -> Any:
+    """The filesystem for the table's s3:// data: its `connection` parameter's credentials."""
+    name = (table.parameters or {}).get("connection")
+    if not name:
+        return S3Options().filesystem()
+    connection = Connection.objects.filter(name=name, connection_type="s3").first()
+    if connection is None:
+        raise ValidationError({"parameters.connection": f'no s3 connection named "{name}"'})
+    return S3Options.from_connection(connection).filesystem()
 
-    fs = s3fs.S3FileSystem()
+
+def _s3_files(location: str, classification: str, field: str, fs: Any) -> list[str]:
     suffixes = EXTENSIONS.get(classification, ())
-    if fs.isfile(location):
-        return [location]
-    return ["s3://" + p for p in sorted(fs.find(location)) if p.lower().endswith(suffixes)][:MAX_FILES]
+    try:
+        if fs.isfile(location):
+            return [location]
+        found = ["s3://" + p for p in sorted(fs.find(location)) if p.lower().endswith(suffixes)]
+    except (OSError, ValueError) as exc:  # botocore's errors arrive as OSError subclasses through s3fs
+        raise ValidationError({field: f'cannot list "{location}": {exc}'}) from None
+    hidden = [f for f in found if any(part.startswith((".", "_")) for part in f[len(location) :].split("/"))]
+    return [f for f in found if f not in hidden][:MAX_FILES]
 
 
-def _read(files: list[str], table: Table, limit: int | None) -> pl.DataFrame:
+def _read(files: list[str], table: Table, limit: int | None, fs: Any = None) -> pl.DataFrame:
     kind = table.classification
     options = table.format_options
     if kind not in EXTENSIONS:
@@ -74,20 +87,31 @@ def _read(files: list[str], table: Table, limit: int | None) -> pl.DataFrame:
         raise ValidationError({"classification": f'reading "{shown}" tables is not supported yet'})
     if not files:
         return pl.DataFrame(schema=types.schema_to_polars(table.columns))
+
+    def source(f: str) -> Any:  # s3:// files are opened through s3fs, local ones read by path
+        return fs.open(f, "rb") if fs is not None and is_s3(f) else f
+
+    remote = fs is not None
     try:
-        if kind == "parquet":
+        if kind == "parquet" and remote:
+            lazy = pl.concat([pl.read_parquet(source(f), n_rows=limit).lazy() for f in files], how="diagonal_relaxed")
+        elif kind == "parquet":
             lazy = pl.scan_parquet(files)
+        elif kind == "ipc" and remote:
+            lazy = pl.concat([pl.read_ipc(source(f), n_rows=limit).lazy() for f in files], how="diagonal_relaxed")
         elif kind == "ipc":
             lazy = pl.scan_ipc(files)
+        elif kind == "ndjson" and remote:
+            lazy = pl.concat([pl.read_ndjson(source(f), n_rows=limit).lazy() for f in files], how="diagonal_relaxed")
         elif kind == "ndjson":
             lazy = pl.scan_ndjson(files)
         elif kind == "json":
-            lazy = pl.concat([pl.read_json(f).lazy() for f in files], how="diagonal_relaxed")
+            lazy = pl.concat([pl.read_json(source(f)).lazy() for f in files], how="diagonal_relaxed")
         else:
             separator = options.get("delimiter", "\t" if kind == "tsv" else ",")
             frames = [
                 pl.read_csv(
-                    f,
+                    source(f),
                     separator=separator,
                     has_header=options.get("header", True),
                     quote_char=options.get("quote", '"'),
@@ -123,10 +147,16 @@ def read_table(
     table: Table, limit: int | None, partition_filter: str = "", partition: Partition | None = None
 ) -> pl.DataFrame:
     """The table's rows (at most `limit`), from one partition, the partitions a filter selects, or its location."""
+    filesystems: list[Any] = []  # made on first use: only tables with s3:// data need one
+
+    def read(location: str, limit: int | None) -> pl.DataFrame:
+        if is_s3(location) and not filesystems:
+            filesystems.append(s3_filesystem(table))
+        fs = filesystems[0] if filesystems else None
+        return _read(_files(location, table.classification, "location", fs), table, limit, fs)
+
     if partition is not None:
-        return _with_keys(
-            _read(_files(partition.location, table.classification, "location"), table, limit), table, partition.values
-        )
+        return _with_keys(read(partition.location, limit), table, partition.values)
     if partition_filter or (table.partition_keys and table.partitions.exists()):
         # A partitioned table is read partition by partition, so the key values become columns.
         partitions = table.partitions.all()
@@ -141,9 +171,7 @@ def read_table(
         for part in partitions.order_by("id").iterator():
             if not part.location:
                 continue
-            frame = _with_keys(
-                _read(_files(part.location, table.classification, "location"), table, remaining), table, part.values
-            )
+            frame = _with_keys(read(part.location, remaining), table, part.values)
             frames.append(frame)
             if remaining is not None:
                 remaining -= frame.height
@@ -154,7 +182,7 @@ def read_table(
         return pl.concat(frames, how="diagonal_relaxed")
     if not table.location:
         raise ValidationError({"location": "the table has no location to read"})
-    return _read(_files(table.location, table.classification, "location"), table, limit)
+    return read(table.location, limit)
 
 
 def json_value(value: Any) -> Any:  # noqa: PLR0911  (one return per Python type)

@@ -101,17 +101,32 @@ def test_testing_a_reachable_postgresql_answers_ok(editor: APIClient, settings: 
     assert editor.post(C + "warehouse/test/").json()["ok"] is True
 
 
-def test_testing_s3_without_s3fs_says_it_is_not_supported_yet(editor: APIClient) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("s3fs") is not None:
-        pytest.skip("s3fs is installed here")
-    editor.post(C, {"name": "lake", "connection_type": "s3", "properties": {"bucket": "b"}}, format="json")
-    body = editor.post(C + "lake/test/").json()
-    assert body == {
-        "ok": False,
-        "message": "testing s3 connections is not supported yet: the s3fs package is not installed",
+def test_testing_an_s3_connection_lists_its_bucket_on_a_real_s3_server(editor: APIClient, s3_server: Any) -> None:
+    bucket = s3_server.bucket()
+    body = {
+        "name": "lake",
+        "connection_type": "s3",
+        "properties": s3_server.connection_properties(bucket),
+        "secrets": s3_server.connection_secrets(),
     }
+    assert editor.post(C, body, format="json").status_code == 201
+    assert editor.post(C + "lake/test/").json() == {"ok": True, "message": f"listed s3://{bucket}"}
+
+
+def test_testing_an_s3_connection_to_a_missing_bucket_says_why(editor: APIClient, s3_server: Any) -> None:
+    bucket = s3_server.bucket()
+    properties = s3_server.connection_properties(bucket) | {"bucket": bucket + "-missing"}
+    body = {
+        "name": "lake",
+        "connection_type": "s3",
+        "properties": properties,
+        "secrets": s3_server.connection_secrets(),
+    }
+    editor.post(C, body, format="json")
+    answer = editor.post(C + "lake/test/").json()
+    assert answer["ok"] is False
+    assert answer["message"].startswith("cannot list the bucket:")
+    assert "NoSuchBucket" in answer["message"] or "does not exist" in answer["message"]
 
 
 def test_connection_types_describe_their_forms(viewer: APIClient) -> None:

@@ -131,16 +131,70 @@ def test_a_dotdot_inside_the_root_is_still_refused(
     assert '".."' in response.json()["location"][0]
 
 
-def test_s3_preview_without_s3fs_is_a_clear_error(editor: APIClient, make_table: Callable[..., Table]) -> None:
-    pytest.importorskip("polars")
-    import importlib.util
+def _s3_lake(s3_server: Any) -> str:
+    """A bucket holding orders as two Parquet partitions, and a connection "lake" to it."""
+    import io
 
-    if importlib.util.find_spec("s3fs") is not None:
-        pytest.skip("s3fs is installed here")
-    make_table(location="s3://bucket/orders", classification="parquet")
+    from catalog.services.connections import create_connection
+
+    bucket = s3_server.bucket()
+    for month, frame in (("01", FRAME.head(2)), ("02", FRAME.tail(2))):
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        s3_server.put(bucket, f"orders/month={month}/part-0.parquet", buffer.getvalue())
+    s3_server.put(bucket, "orders/_SUCCESS", b"")
+    create_connection(
+        {
+            "name": "lake",
+            "connection_type": "s3",
+            "properties": s3_server.connection_properties(bucket),
+            "secrets": s3_server.connection_secrets(),
+        },
+        None,
+    )
+    return bucket
+
+
+def test_preview_reads_a_table_on_s3_with_its_connection(
+    editor: APIClient, make_table: Callable[..., Table], s3_server: Any
+) -> None:
+    bucket = _s3_lake(s3_server)
+    columns = [{"name": "id", "type": "bigint"}, {"name": "name", "type": "string"}]
+    make_table(
+        location=f"s3://{bucket}/orders/", classification="parquet", columns=columns, parameters={"connection": "lake"}
+    )
+    body = editor.get(T + "preview/").json()
+    assert sorted(row[0] for row in body["rows"] if row[0] is not None) == [1, 2, 3]
+    assert len(body["rows"]) == 4
+
+
+def test_preview_of_a_partitioned_s3_table_filters_its_partitions(
+    editor: APIClient, make_table: Callable[..., Table], s3_server: Any
+) -> None:
+    bucket = _s3_lake(s3_server)
+    table = make_table(
+        location=f"s3://{bucket}/orders/",
+        classification="parquet",
+        columns=[{"name": "id", "type": "bigint"}],
+        partition_keys=[{"name": "month", "type": "string"}],
+        parameters={"connection": "lake"},
+    )
+    batch_create_partitions(
+        table, [{"values": [m], "location": f"s3://{bucket}/orders/month={m}/"} for m in ("01", "02")]
+    )
+    body = editor.get(T + "preview/", {"partition_filter": "month = '02'"}).json()
+    assert [row[0] for row in body["rows"]] == [3, None]
+    assert {row[-1] for row in body["rows"]} == {"02"}
+
+
+def test_preview_of_an_s3_table_naming_a_missing_connection_is_a_clear_error(
+    editor: APIClient, make_table: Callable[..., Table], s3_server: Any
+) -> None:
+    bucket = s3_server.bucket()
+    make_table(location=f"s3://{bucket}/orders/", classification="parquet", parameters={"connection": "nope"})
     response = editor.get(T + "preview/")
     assert response.status_code == 400
-    assert "s3fs" in response.json()["location"][0]
+    assert response.json() == {"parameters.connection": ['no s3 connection named "nope"']}
 
 
 def test_column_statistics_of_a_small_frame() -> None:
