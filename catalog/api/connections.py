@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -12,6 +13,16 @@ from rest_framework.views import APIView
 
 from catalog.api.common import body, iso
 from catalog.api.pagination import paginate
+from catalog.api.schema import (
+    CONNECTION_TEST,
+    CONNECTION_TYPES,
+    ERRORS,
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    ConnectionSerializer,
+    ConnectionWriteSerializer,
+    page_of,
+)
 from catalog.models import Connection
 from catalog.services import connections as service
 
@@ -39,6 +50,7 @@ def _get(name: str) -> Connection:
 class ConnectionTypesView(APIView):
     """The connection types, their properties (required or not) and secret fields: what a form needs."""
 
+    @extend_schema(responses={200: CONNECTION_TYPES})
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -59,6 +71,11 @@ class ConnectionTypesView(APIView):
 
 
 class ConnectionListView(APIView):
+    @extend_schema(
+        operation_id="catalog_connections_list",
+        parameters=[OpenApiParameter("connection_type", str), *PAGE_PARAMETERS],
+        responses={200: page_of("ConnectionPage", ConnectionSerializer()), 400: ERRORS},
+    )
     def get(self, request: Request) -> Response:
         connections = Connection.objects.all()
         kind = request.query_params.get("connection_type")
@@ -66,18 +83,29 @@ class ConnectionListView(APIView):
             connections = connections.filter(connection_type=kind)
         return paginate(request, connections, ("name",), connection_json)
 
+    @extend_schema(
+        operation_id="catalog_connections_create",
+        request=ConnectionWriteSerializer,
+        responses={201: ConnectionSerializer, 400: ERRORS},
+    )
     def post(self, request: Request) -> Response:
         connection = service.create_connection(body(request), request.user)
         return Response(connection_json(connection), status=status.HTTP_201_CREATED)
 
 
 class ConnectionDetailView(APIView):
+    @extend_schema(responses={200: ConnectionSerializer, 404: NOT_FOUND})
     def get(self, request: Request, name: str) -> Response:
         return Response(connection_json(_get(name)))
 
+    @extend_schema(
+        request=ConnectionWriteSerializer(partial=True),
+        responses={200: ConnectionSerializer, 400: ERRORS, 404: NOT_FOUND},
+    )
     def patch(self, request: Request, name: str) -> Response:
         return Response(connection_json(service.update_connection(_get(name), body(request))))
 
+    @extend_schema(request=None, responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request, name: str) -> Response:
         service.delete_connection(_get(name))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -88,5 +116,6 @@ class ConnectionTestView(APIView):
 
     required_capability = "edit"  # it uses the stored secrets on the caller's behalf
 
+    @extend_schema(request=None, responses={200: CONNECTION_TEST, 404: NOT_FOUND})
     def post(self, request: Request, name: str) -> Response:
         return Response(service.test_connection(_get(name)))

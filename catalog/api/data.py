@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -12,6 +13,15 @@ from rest_framework.views import APIView
 
 from catalog.api.common import body, get_table, iso
 from catalog.api.pagination import read_limit
+from catalog.api.schema import (
+    ERRORS,
+    LIMIT,
+    NOT_FOUND,
+    PREVIEW,
+    STATISTICS,
+    ComputeStatisticsSerializer,
+    StatisticsRunSerializer,
+)
 from catalog.models import ColumnStatistics, StatisticsRun
 from catalog.services.common import check_unknown
 from catalog.services.data import preview
@@ -55,6 +65,13 @@ def run_json(run: StatisticsRun) -> dict[str, Any]:
 class TablePreviewView(APIView):
     """GET ?limit=<1..1000, default 50>&partition_filter=<expression>: the first rows, read with Polars."""
 
+    @extend_schema(
+        parameters=[
+            LIMIT,
+            OpenApiParameter("partition_filter", str, description="Read only the partitions this expression matches."),
+        ],
+        responses={200: PREVIEW, 400: ERRORS, 404: NOT_FOUND},
+    )
     def get(self, request: Request, database: str, table: str) -> Response:
         found = get_table(database, table)
         limit = read_limit(request, MAX_PREVIEW_ROWS)
@@ -64,6 +81,10 @@ class TablePreviewView(APIView):
 class ColumnStatisticsView(APIView):
     """GET ?partition=<id>: the stored statistics of the table (or of one partition)."""
 
+    @extend_schema(
+        parameters=[OpenApiParameter("partition", int, description="A partition id; default: the whole table.")],
+        responses={200: STATISTICS, 400: ERRORS, 404: NOT_FOUND},
+    )
     def get(self, request: Request, database: str, table: str) -> Response:
         found = get_table(database, table)
         stats = ColumnStatistics.objects.filter(table=found)
@@ -82,6 +103,9 @@ class ColumnStatisticsView(APIView):
 class ComputeStatisticsView(APIView):
     """POST {"columns"?: [names], "partition"?: id} -> 202 with the run; a worker computes it."""
 
+    @extend_schema(
+        request=ComputeStatisticsSerializer, responses={202: StatisticsRunSerializer, 400: ERRORS, 404: NOT_FOUND}
+    )
     def post(self, request: Request, database: str, table: str) -> Response:
         found = get_table(database, table)
         data = body(request)
@@ -97,6 +121,7 @@ class ComputeStatisticsView(APIView):
 
 
 class StatisticsRunView(APIView):
+    @extend_schema(responses={200: StatisticsRunSerializer, 404: NOT_FOUND})
     def get(self, request: Request, database: str, table: str, run_id: int) -> Response:
         run = StatisticsRun.objects.filter(table=get_table(database, table), pk=run_id).first()
         if run is None:

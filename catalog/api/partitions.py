@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -12,6 +13,17 @@ from rest_framework.views import APIView
 
 from catalog.api.common import body, get_table, iso
 from catalog.api.pagination import paginate
+from catalog.api.schema import (
+    BATCH_CREATED,
+    BATCH_DELETED,
+    ERRORS,
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    PartitionBatchSerializer,
+    PartitionSerializer,
+    PartitionWriteSerializer,
+    page_of,
+)
 from catalog.filters import FilterError, parse_filter
 from catalog.models import Partition, Table
 from catalog.services import partitions as service
@@ -52,6 +64,14 @@ def _batch_items(request: Request) -> list[Any]:
 class PartitionListView(APIView):
     """GET ?filter=<expression over the partition keys>&limit=&cursor=; POST one partition."""
 
+    @extend_schema(
+        operation_id="catalog_partitions_list",
+        parameters=[
+            OpenApiParameter("filter", str, description="An expression over the partition keys, e.g. year >= 2024."),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: page_of("PartitionPage", PartitionSerializer()), 400: ERRORS, 404: NOT_FOUND},
+    )
     def get(self, request: Request, database: str, table: str) -> Response:
         found = get_table(database, table)
         partitions = Partition.objects.filter(table=found)
@@ -63,6 +83,11 @@ class PartitionListView(APIView):
                 raise ValidationError({"filter": str(exc)}) from None
         return paginate(request, partitions, ("id",), partition_json, maximum=MAX_PAGE)
 
+    @extend_schema(
+        operation_id="catalog_partitions_create",
+        request=PartitionWriteSerializer,
+        responses={201: PartitionSerializer, 400: ERRORS, 404: NOT_FOUND},
+    )
     def post(self, request: Request, database: str, table: str) -> Response:
         partition = service.create_partition(get_table(database, table), body(request))
         return Response(partition_json(partition), status=status.HTTP_201_CREATED)
@@ -71,6 +96,7 @@ class PartitionListView(APIView):
 class PartitionBatchCreateView(APIView):
     """{"partitions": [{values, location?, parameters?}, ...]} (at most 1,000) -> created and per-item errors."""
 
+    @extend_schema(request=PartitionBatchSerializer, responses={200: BATCH_CREATED, 400: ERRORS, 404: NOT_FOUND})
     def post(self, request: Request, database: str, table: str) -> Response:
         created, errors = service.batch_create_partitions(get_table(database, table), _batch_items(request))
         return Response(
@@ -82,19 +108,26 @@ class PartitionBatchCreateView(APIView):
 class PartitionBatchDeleteView(APIView):
     """{"partitions": [{values}, ...]} (at most 1,000) -> deleted count and per-item errors."""
 
+    @extend_schema(request=PartitionBatchSerializer, responses={200: BATCH_DELETED, 400: ERRORS, 404: NOT_FOUND})
     def post(self, request: Request, database: str, table: str) -> Response:
         deleted, errors = service.batch_delete_partitions(get_table(database, table), _batch_items(request))
         return Response({"deleted": deleted, "errors": errors})
 
 
 class PartitionDetailView(APIView):
+    @extend_schema(responses={200: PartitionSerializer, 404: NOT_FOUND})
     def get(self, request: Request, database: str, table: str, partition_id: int) -> Response:
         return Response(partition_json(_get_partition(get_table(database, table), partition_id)))
 
+    @extend_schema(
+        request=PartitionWriteSerializer(partial=True),
+        responses={200: PartitionSerializer, 400: ERRORS, 404: NOT_FOUND},
+    )
     def patch(self, request: Request, database: str, table: str, partition_id: int) -> Response:
         partition = _get_partition(get_table(database, table), partition_id)
         return Response(partition_json(service.update_partition(partition, body(request))))
 
+    @extend_schema(request=None, responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request, database: str, table: str, partition_id: int) -> Response:
         service.delete_partition(_get_partition(get_table(database, table), partition_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api.pagination import decode_cursor, encode_cursor, next_url, read_limit
+from catalog.api.schema import ERRORS, PAGE_PARAMETERS, SearchHitSerializer, page_of
 from catalog.api.tables import table_json
 from catalog.models import Table
 from catalog.services.search import search_tables
@@ -17,6 +19,15 @@ MAX_PAGE = 200
 class SearchView(APIView):
     """GET ?q=&database=&classification=&limit=&cursor=; best matches first. No q lists every table."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Terms separated by spaces (at most 8); every term must match."),
+            OpenApiParameter("database", str),
+            OpenApiParameter("classification", str),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: page_of("SearchPage", SearchHitSerializer()), 400: ERRORS},
+    )
     def get(self, request: Request) -> Response:
         params = request.query_params
         limit = read_limit(request, MAX_PAGE)

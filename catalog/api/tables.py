@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -12,6 +13,16 @@ from rest_framework.views import APIView
 
 from catalog.api.common import body, changed_by, get_database, get_table, iso
 from catalog.api.pagination import paginate
+from catalog.api.schema import (
+    ERRORS,
+    NOT_FOUND,
+    PAGE_PARAMETERS,
+    TableSerializer,
+    TableVersionSerializer,
+    TableWriteSerializer,
+    VersionDiffSerializer,
+    page_of,
+)
 from catalog.models import Table, TableVersion
 from catalog.services import tables as service
 from catalog.services.versions import diff_versions
@@ -57,6 +68,16 @@ def version_json(version: TableVersion) -> dict[str, Any]:
 
 
 class TableListView(APIView):
+    @extend_schema(
+        operation_id="catalog_tables_list",
+        parameters=[
+            OpenApiParameter("prefix", str, description="Names starting with this."),
+            OpenApiParameter("classification", str),
+            OpenApiParameter("deprecated", bool),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: page_of("TablePage", TableSerializer()), 400: ERRORS, 404: NOT_FOUND},
+    )
     def get(self, request: Request, database: str) -> Response:
         tables = Table.objects.filter(database=get_database(database)).select_related("database")
         prefix = request.query_params.get("prefix", "").lower()
@@ -70,27 +91,42 @@ class TableListView(APIView):
             tables = tables.filter(deprecated=deprecated == "true")
         return paginate(request, tables, ("name",), table_json)
 
+    @extend_schema(
+        operation_id="catalog_tables_create",
+        request=TableWriteSerializer,
+        responses={201: TableSerializer, 400: ERRORS, 404: NOT_FOUND},
+    )
     def post(self, request: Request, database: str) -> Response:
         table = service.create_table(get_database(database), body(request), changed_by(request))
         return Response(table_json(table), status=status.HTTP_201_CREATED)
 
 
 class TableDetailView(APIView):
+    @extend_schema(responses={200: TableSerializer, 404: NOT_FOUND})
     def get(self, request: Request, database: str, table: str) -> Response:
         found = get_table(database, table)
         found.partition_count = found.partitions.count()  # type: ignore[attr-defined]
         return Response(table_json(found))
 
+    @extend_schema(
+        request=TableWriteSerializer(partial=True), responses={200: TableSerializer, 400: ERRORS, 404: NOT_FOUND}
+    )
     def patch(self, request: Request, database: str, table: str) -> Response:
         updated = service.update_table(get_table(database, table), body(request), changed_by(request))
         return Response(table_json(updated))
 
+    @extend_schema(request=None, responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request, database: str, table: str) -> Response:
         service.delete_table(get_table(database, table))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TableVersionListView(APIView):
+    @extend_schema(
+        operation_id="catalog_table_versions_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_of("TableVersionPage", TableVersionSerializer()), 400: ERRORS, 404: NOT_FOUND},
+    )
     def get(self, request: Request, database: str, table: str) -> Response:
         versions = TableVersion.objects.filter(table=get_table(database, table))
         return paginate(request, versions, ("-number",), version_json)
@@ -108,6 +144,7 @@ def _version(table: Table, number: Any, field: str) -> TableVersion:
 
 
 class TableVersionDetailView(APIView):
+    @extend_schema(responses={200: TableVersionSerializer, 404: NOT_FOUND})
     def get(self, request: Request, database: str, table: str, number: int) -> Response:
         return Response(version_json(_version(get_table(database, table), number, "version")))
 
@@ -115,6 +152,13 @@ class TableVersionDetailView(APIView):
 class TableVersionDiffView(APIView):
     """?from=<n>&to=<m> (to defaults to the latest): columns added, removed, retyped; other fields changed."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="The older version number."),
+            OpenApiParameter("to", int, description="The newer version number (default: the latest)."),
+        ],
+        responses={200: VersionDiffSerializer, 400: ERRORS, 404: NOT_FOUND},
+    )
     def get(self, request: Request, database: str, table: str) -> Response:
         found = get_table(database, table)
         old = _version(found, request.query_params.get("from"), "from")

@@ -67,6 +67,16 @@ def test_lists_are_paginated_with_a_cursor(editor: APIClient) -> None:
     assert third["next_cursor"] is None
 
 
+def test_the_database_list_gives_each_database_its_table_count(
+    editor: APIClient, make_table: Callable[..., Table]
+) -> None:
+    editor.post(DB, {"name": "empty"}, format="json")
+    make_table("orders")
+    make_table("customers")
+    listed = {d["name"]: d["table_count"] for d in editor.get(DB).json()["results"]}
+    assert listed == {"empty": 0, "sales": 2}
+
+
 def test_a_bad_cursor_or_limit_is_a_400_naming_it(editor: APIClient) -> None:
     assert "cursor" in editor.get(DB, {"cursor": "nonsense!"}).json()
     assert "limit" in editor.get(DB, {"limit": 0}).json()
