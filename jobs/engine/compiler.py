@@ -12,20 +12,23 @@ from __future__ import annotations
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import polars as pl
 
+from jobs.engine.catalog_updates import apply_all, error_message
 from jobs.engine.expressions import polars_message
 from jobs.engine.graph import GraphError
-from jobs.engine.publish import FilePublish, discard, publish_all
-from jobs.engine.registry import Context, NodeProblem
+from jobs.engine.metrics import Meter, RunStopped, durations_ms, finish_times, metered
+from jobs.engine.publish import discard, publish_all
+from jobs.engine.registry import Context, NodeProblem, NodeType
 from jobs.engine.validate import Analysis, analyze
 
 SINK = "__sink__"
+SETTLE_SECONDS = 0.2  # after a failed plan, before staging is cleaned again (publish.discard)
 EngineType = Literal["auto", "in-memory", "streaming"]
 
 
@@ -48,9 +51,49 @@ def ancestors(analysis: Analysis, wanted: set[str]) -> set[str]:
     return result
 
 
-def build_frames(analysis: Analysis, ctx: Context, only: set[str] | None = None) -> dict[tuple[str, str], pl.LazyFrame]:
-    """(node, port) -> LazyFrame for the nodes in `only` and everything upstream (all nodes by default)."""
+METADATA_COUNTS = {"parquet", "ipc"}
+
+
+def counted_by_metadata(node_type: NodeType, params: Mapping[str, Any]) -> bool:
+    """Sources whose row count their files' metadata (or the graph itself) gives without reading data."""
+    return node_type.key == "inline_data" or (node_type.key == "read_files" and params.get("format") in METADATA_COUNTS)
+
+
+JOINING = {"join", "sql"}  # node types Polars plans as joins (a SQL query may join its inputs)
+STREAMING_ROW_FILTERS = {"filter", "drop_nulls"}  # run inside the pipeline of the join before them
+
+
+def unmetered(analysis: Analysis) -> set[str]:
+    """Nodes that get no meter, because one would change how Polars runs the plan (metrics.py says why).
+
+    Everything feeding a join (directly or further upstream), the join itself, and the
+    row-preserving nodes and filters right after it, which Polars runs in the join's own pipeline.
+    """
+    joins = {node for node, node_type in analysis.types.items() if node_type.key in JOINING}
+    feeding = {e.source for j in joins for edges in analysis.inputs[j].values() for e in edges}
+    in_join_pipeline = set(joins)
+    for node_id in analysis.order:
+        node_type = analysis.types[node_id]
+        streaming = node_type.preserves_rows or node_type.key in STREAMING_ROW_FILTERS
+        if streaming and analysis.inputs[node_id]["in"][0].source in in_join_pipeline:
+            in_join_pipeline.add(node_id)
+    return ancestors(analysis, feeding) | in_join_pipeline
+
+
+def build_frames(
+    analysis: Analysis,
+    ctx: Context,
+    only: set[str] | None = None,
+    meters: dict[str, list[Meter]] | None = None,
+    raw: dict[tuple[str, str], pl.LazyFrame] | None = None,
+) -> dict[tuple[str, str], pl.LazyFrame]:
+    """(node, port) -> LazyFrame for the nodes in `only` and everything upstream (all nodes by default).
+
+    With `meters`, node outputs get a Meter (jobs/engine/metrics.py; not those `unmetered` names)
+    and `raw` receives the frames without them.
+    """
     needed = ancestors(analysis, only) if only is not None else set(analysis.order)
+    skip = unmetered(analysis) if meters is not None else set()
     frames: dict[tuple[str, str], pl.LazyFrame] = {}
     for node_id in analysis.order:
         if node_id not in needed:
@@ -71,10 +114,18 @@ def build_frames(analysis: Analysis, ctx: Context, only: set[str] | None = None)
         if node_type.category == "targets":
             assert isinstance(built, pl.LazyFrame)
             frames[(node_id, SINK)] = built
-        elif isinstance(built, dict):
-            frames.update({(node_id, port): frame for port, frame in built.items()})
-        else:
-            frames[(node_id, "out")] = built
+            continue
+        outputs = built if isinstance(built, dict) else {"out": built}
+        for out_port, frame in outputs.items():
+            if raw is not None:
+                raw[(node_id, out_port)] = frame
+            if meters is not None and node_id not in skip:
+                meter = Meter(should_stop=ctx.should_stop)
+                meters.setdefault(node_id, []).append(meter)
+                transparent = node_type.preserves_rows or counted_by_metadata(node_type, analysis.params[node_id])
+                frames[(node_id, out_port)] = metered(frame, meter, transparent=transparent)
+            else:
+                frames[(node_id, out_port)] = frame
     return frames
 
 
@@ -112,16 +163,12 @@ class RunResult:
         return self.state == "SUCCEEDED"
 
 
-def _count_queries(analysis: Analysis, frames: Mapping[tuple[str, str], pl.LazyFrame]) -> list[tuple[str, str]]:
-    """Every node output port, counted inside the plan (costly: Polars must cache every shared subplan)."""
-    return [key for key in frames if key[1] != SINK]
-
-
-METADATA_COUNTS = {"parquet", "ipc"}
+CountRows = Literal["counters", "cheap", "all", "none"]
+NodeCallback = Callable[[NodeResult], None]
 
 
 def _cheap_counts(
-    analysis: Analysis, frames: Mapping[tuple[str, str], pl.LazyFrame], publishers: list[FilePublish]
+    analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame], publishers: list[Any]
 ) -> dict[tuple[str, str], int]:
     """Rows read by sources whose files say so in their metadata, rows written by targets.
 
@@ -130,30 +177,66 @@ def _cheap_counts(
     """
     counts: dict[tuple[str, str], int] = {}
     for node_id, node_type in analysis.types.items():
-        params = analysis.params.get(node_id, {})
-        cheap = node_type.key == "inline_data" or (
-            node_type.key == "read_files" and params.get("format") in METADATA_COUNTS
-        )
-        if cheap and (node_id, "out") in frames:
-            counts[(node_id, "out")] = int(frames[(node_id, "out")].select(pl.len()).collect().item())
+        if counted_by_metadata(node_type, analysis.params.get(node_id, {})) and (node_id, "out") in raw:
+            counts[(node_id, "out")] = int(raw[(node_id, "out")].select(pl.len()).collect().item())
     for publisher in publishers:
         counts[(publisher.node, SINK)] = publisher.rows_written()
     return counts
 
 
-def run_graph(
+def _metered_counts(
+    analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame], meters: Mapping[str, list[Meter]]
+) -> dict[tuple[str, str], int]:
+    """Rows per node output from the meters (metadata for sources that count for free)."""
+    counts: dict[tuple[str, str], int] = {}
+    for node_id in analysis.order:  # in order: a row-preserving node takes its input's count
+        node_type = analysis.types[node_id]
+        ports = [port for (node, port) in raw if node == node_id]
+        if counted_by_metadata(node_type, analysis.params.get(node_id, {})) and (node_id, "out") in raw:
+            counts[(node_id, "out")] = int(raw[(node_id, "out")].select(pl.len()).collect().item())
+        elif node_type.preserves_rows:
+            edge = analysis.inputs[node_id]["in"][0]
+            if (edge.source, edge.source_port) in counts:
+                counts[(node_id, "out")] = counts[(edge.source, edge.source_port)]
+        elif node_id in meters:
+            counts.update({(node_id, port): m.rows for port, m in zip(ports, meters[node_id], strict=True)})
+    return counts
+
+
+def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run ends)
     graph: Any,
     parameters: Mapping[str, Any] | None = None,
     *,
     run_id: str | None = None,
-    count_rows: Literal["cheap", "all", "none"] = "cheap",
+    count_rows: CountRows = "counters",
     engine: EngineType = "streaming",
+    on_node: NodeCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_publish: Callable[[], None] | None = None,
+    changed_by: Any = None,
 ) -> RunResult:
     """Validate, build one plan, execute it, and publish targets only if everything succeeded.
 
-    `count_rows`: "cheap" (default) records rows read by Parquet/IPC/inline sources and rows written
-    by every target at almost no cost; "all" also counts every node's output inside the plan, which
-    makes Polars cache each shared subplan (about 3x slower on PDS-H Q3); "none" counts nothing.
+    `count_rows`: "counters" (default) counts node output rows and times nodes with pass-through
+    meters inside the plan (jobs/engine/metrics.py: nodes in and below a join's pipeline are left
+    out, their rows and durations None; a few percent, measured by benchmarks/engine_metrics.py);
+    "cheap" records only rows read by Parquet/IPC/inline sources and
+    rows written by targets, and no durations; "all" counts every node's output as extra queries
+    of the plan, which makes Polars cache each shared subplan (about 3x slower on PDS-H Q3);
+    "none" counts nothing.
+
+    `on_node(NodeResult)`: called once per node, in topological order, when the run has ended
+    (succeeded, failed or stopped), before run_graph returns.
+    `should_stop()`: asked between phases and, with count_rows="counters", once per morsel at every
+    meter inside the plan; when it answers true the run ends as STOPPED and nothing is published.
+    (A plan whose nodes all run inside a join's pipeline has no meter: it is only stopped between
+    phases; the caller may still kill the thread or process running it.)
+    `on_publish()`: called once the plan has succeeded, just before files are moved into place
+    (from then on the run should not be stopped).
+    `changed_by`: a catalog.services.common.ChangedBy recorded on the table versions this run
+    writes (default: a job run named by `run_id`).
+
+    The result's state is SUCCEEDED, FAILED or STOPPED.
     """
     run_id = run_id or uuid.uuid4().hex[:12]
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -169,49 +252,147 @@ def run_graph(
             error={"node": None, "type": "validation", "message": "the graph has validation errors"},
             validation_errors=analysis.errors,
         )  # fmt: skip
-    ctx = Context(run_id=run_id, started_at=started)
-    publishers: list[FilePublish] = ctx.publishers
+    ctx = Context(run_id=run_id, started_at=started, should_stop=should_stop)
+    publishers: list[Any] = ctx.publishers
     node_types = {n: t.key for n, t in analysis.types.items()}
     frames: dict[tuple[str, str], pl.LazyFrame] = {}
+    raw: dict[tuple[str, str], pl.LazyFrame] = {}
+    meters: dict[str, list[Meter]] | None = {} if count_rows == "counters" else None
+    failed = _Failure(run_id, started, analysis, node_types, on_node)
+    durations: dict[str, int] = {}
     try:
-        frames = build_frames(analysis, ctx)
+        frames = build_frames(analysis, ctx, meters=meters, raw=raw)
+        _check_stop(should_stop)
         sinks = [(node, frame) for (node, port), frame in frames.items() if port == SINK]
-        counted = _count_queries(analysis, frames) if count_rows == "all" else []
-        queries = [frame for _, frame in sinks] + [frames[key].select(pl.len()) for key in counted]
+        counted = list(raw) if count_rows == "all" else []
+        queries = [frame for _, frame in sinks] + [raw[key].select(pl.len()) for key in counted]
+        plan_started = time.perf_counter()
         results = pl.collect_all(queries, engine=engine)
+        plan_ended = time.perf_counter()
         counts = {key: int(results[len(sinks) + i].item()) for i, key in enumerate(counted)}
+        if meters is not None:
+            counts.update(_metered_counts(analysis, raw, meters))
+            durations = _durations(analysis, meters, plan_started, plan_ended, {n for n, _ in sinks})
         # Rows written by a target are the rows of its input.
         for node, _ in sinks:
             edge = analysis.inputs[node]["in"][0]
             if (edge.source, edge.source_port) in counts:
                 counts[(node, SINK)] = counts[(edge.source, edge.source_port)]
         if count_rows == "cheap":
-            counts.update(_cheap_counts(analysis, frames, publishers))
+            counts.update(_cheap_counts(analysis, raw, publishers))
+        _check_stop(should_stop)
+        for update in ctx.catalog_updates:
+            try:
+                update.precheck()
+            except NodeProblem as problem:
+                raise BuildError(update.node, problem.field, problem.message) from None
     except BuildError as exc:
         discard(publishers)
-        return _failed(run_id, started, elapsed(), analysis, exc.node, "build", exc.message, node_types)
+        return failed(elapsed(), exc.node, "build", exc.message)
+    except RunStopped:
+        discard(publishers, SETTLE_SECONDS)
+        return failed(elapsed(), None, "stopped", "the run was stopped; nothing was published", state="STOPPED")
     except Exception as exc:
         trace = traceback.format_exc()
-        discard(publishers)
-        culprit = _locate_failure(analysis, frames)
-        message = polars_message(exc)
-        return _failed(run_id, started, elapsed(), analysis, culprit, type(exc).__name__, message, node_types, trace)
+        if _stopped_inside(exc):
+            discard(publishers, SETTLE_SECONDS)
+            return failed(elapsed(), None, "stopped", "the run was stopped; nothing was published", state="STOPPED")
+        culprit = _locate_failure(analysis, raw)
+        discard(publishers, SETTLE_SECONDS)
+        return failed(elapsed(), culprit, type(exc).__name__, polars_message(exc), trace)
     total = elapsed()
+    if on_publish is not None:
+        on_publish()
+    publish_times: dict[str, int] = {}
     try:
-        outputs = publish_all(publishers)
+        outputs = publish_all(
+            publishers, then=lambda _: apply_all(ctx.catalog_updates, changed_by or _job_run(run_id)),
+            timings=publish_times,
+        )  # fmt: skip
     except Exception as exc:
         # publish_all has moved back whatever it had moved; the run publishes nothing.
-        culprit = next((p.node for p in publishers if p.moved or not p.staged.exists()), None)
-        message = f"publishing failed: {exc}"
-        return _failed(run_id, started, elapsed(), analysis, culprit, "publish", message, node_types,
-                       traceback.format_exc())  # fmt: skip
+        culprit = getattr(exc, "node", None) or next((p.node for p in publishers if _touched(p)), None)
+        message = f"publishing failed: {error_message(exc)}"
+        return failed(elapsed(), culprit, "publish", message, traceback.format_exc())
+    total = elapsed()
     nodes = []
     for node_id in analysis.order:
         by_port = {port: n for (node, port), n in counts.items() if node == node_id and port != SINK}
         rows = counts.get((node_id, SINK), sum(by_port.values()) if by_port else None)
+        duration = durations.get(node_id)
+        if duration is not None and node_id in publish_times:
+            duration += publish_times[node_id]
         nodes.append(NodeResult(node_id, node_types[node_id], "SUCCEEDED", rows,
-                                by_port if len(by_port) > 1 else None, None))  # fmt: skip
+                                by_port if len(by_port) > 1 else None, duration))  # fmt: skip
+    _report(on_node, nodes)
     return RunResult(run_id, "SUCCEEDED", started, total, analysis.values, tuple(nodes), outputs)
+
+
+def _durations(
+    analysis: Analysis, meters: Mapping[str, list[Meter]], started: float, ended: float, targets: set[str]
+) -> dict[str, int]:
+    upstream = {
+        node: [e.source for edges in analysis.inputs.get(node, {}).values() for e in edges] for node in analysis.order
+    }
+    finished = finish_times(analysis.order, upstream, dict(meters), started, ended, targets)
+    timed = [node for node in analysis.order if node in meters or node in targets]
+    return durations_ms(tuple(timed), upstream, finished, started)
+
+
+def _check_stop(should_stop: Callable[[], bool] | None) -> None:
+    if should_stop is not None and should_stop():
+        raise RunStopped("the run was asked to stop")
+
+
+def _stopped_inside(exc: BaseException) -> bool:
+    """Polars re-raises an exception from a Python step as its own error: look for ours in the chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, RunStopped) or "the run was asked to stop" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _touched(publisher: Any) -> bool:
+    return bool(getattr(publisher, "moved", None) or getattr(publisher, "copied", None)
+                or getattr(publisher, "committed", False))  # fmt: skip
+
+
+def _job_run(run_id: str) -> Any:
+    from catalog.models import ChangedByKind
+    from catalog.services.common import ChangedBy
+
+    return ChangedBy(ChangedByKind.JOB_RUN, run_id, f"job run {run_id}")
+
+
+def _report(on_node: NodeCallback | None, nodes: list[NodeResult] | tuple[NodeResult, ...]) -> None:
+    if on_node is not None:
+        for node in nodes:
+            on_node(node)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Makes the RunResult of a run that did not succeed (and reports its nodes)."""
+
+    run_id: str
+    started: datetime
+    analysis: Analysis
+    node_types: Mapping[str, str]
+    on_node: NodeCallback | None
+
+    def __call__(  # noqa: PLR0917
+        self, duration: int, node: str | None, kind: str, message: str, trace: str | None = None,
+        state: str = "FAILED",
+    ) -> RunResult:  # fmt: skip
+        result = _failed(self.run_id, self.started, duration, self.analysis, node, kind, message, self.node_types,
+                         trace)  # fmt: skip
+        if state != "FAILED":
+            nodes = tuple(replace(n, state="STOPPED") for n in result.nodes)
+            result = replace(result, state=state, nodes=nodes)
+        _report(self.on_node, result.nodes)
+        return result
 
 
 def _locate_failure(analysis: Analysis, frames: Mapping[tuple[str, str], pl.LazyFrame]) -> str | None:
@@ -228,7 +409,7 @@ def _locate_failure(analysis: Analysis, frames: Mapping[tuple[str, str], pl.Lazy
                 frame.select(pl.all().null_count()).collect(engine="streaming")
             except Exception:
                 return node_id
-    targets = [node for node, port in frames if port == SINK]
+    targets = [node for node, node_type in analysis.types.items() if node_type.category == "targets"]
     return targets[0] if len(targets) == 1 else None
 
 

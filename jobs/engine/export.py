@@ -1,4 +1,4 @@
-"""Code export: a standalone Python script (Polars only) that reproduces a job.
+"""Code export: a standalone Python script (Polars; deltalake and s3fs only when used) that reproduces a job.
 
 Each node type writes its own code (export_code); helpers it needs are copied
 into the script from the very functions the engine runs, so the script and
@@ -11,6 +11,7 @@ import inspect
 import re
 import textwrap
 from collections.abc import Mapping
+from importlib.metadata import version
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from jobs.engine.validate import analyze
 HEADER = '''#!/usr/bin/env python3
 """{title}
 
-Exported from glueweb; needs only Polars ({polars}). Run with --help for the job parameters.
+Exported from glueweb; needs Polars ({polars}){extra}. Run with --help for the job parameters.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapp
         else:
             names[(node_id, "out")] = var
 
-    out: list[str] = [HEADER.format(title=title, polars=pl.__version__)]
+    out: list[str] = [HEADER.format(title=title, polars=pl.__version__, extra=_extra_packages(helpers, body))]
     out.append(
         f"HOME = {str(settings.GLUEWEB_HOME)!r}\nPARAMS: dict[str, Any] = {{}}\nRUN_ID = uuid.uuid4().hex[:12]\n"
     )
@@ -158,6 +159,13 @@ def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapp
         last = names.get((analysis.order[-1], "out")) if analysis.order else None
         out.append(f"\nprint({last}.collect())\n" if last else "")
     return "".join(out)
+
+
+def _extra_packages(helpers: Mapping[str, Any], body: list[str]) -> str:
+    """Packages beside Polars that the script's code imports (deltalake, s3fs), for its docstring."""
+    sources = "\n".join(inspect.getsource(f) for f in helpers.values()) + "\n".join(body)
+    extra = [f"{name} ({version(name)})" for name in ("deltalake", "s3fs") if name in sources]
+    return ", " + ", ".join(extra) if extra else ""
 
 
 def _arguments(parameters: Any) -> str:

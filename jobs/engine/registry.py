@@ -71,6 +71,8 @@ class Context:
     node_id: str = ""
     sources: tuple[str, ...] = ()  # ids of the nodes feeding a many-input port, in edge order
     publishers: list[Any] = field(default_factory=list)  # targets append what to do at publish time
+    catalog_updates: list[Any] = field(default_factory=list)  # and what to change in the catalog after it
+    should_stop: Callable[[], bool] | None = None  # asked once per morsel by the meters (jobs/engine/metrics.py)
 
 
 @dataclass
@@ -108,6 +110,8 @@ class NodeType:
     label: ClassVar[str]
     category: ClassVar[str]
     glue: ClassVar[str | None] = None
+    # One output row per input row (a column or order change): the run counts its rows from its input's.
+    preserves_rows: ClassVar[bool] = False
     inputs: ClassVar[tuple[Port, ...]] = (Port("in"),)
     outputs: ClassVar[tuple[str, ...]] = ("out",)
     params_schema: ClassVar[dict[str, Any]] = {}

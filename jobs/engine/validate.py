@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs pinned
+from jsonschema import Draft202012Validator
 
 from jobs.engine import registry
 from jobs.engine.expressions import polars_message
@@ -247,7 +247,7 @@ def _propagate(  # noqa: PLR0917  (internal phase of analyze)
             port_inputs[port.name] = found if port.many else found[0]
         else:
             sources = tuple(e.source for p in node_type.inputs if p.many for e in inputs[node_id][p.name])
-            node_ctx = replace(ctx, node_id=node_id, sources=sources, publishers=[])
+            node_ctx = replace(ctx, node_id=node_id, sources=sources, publishers=[], catalog_updates=[])
             try:
                 schemas[node_id] = node_type.output_schema(resolved[node_id], port_inputs, node_ctx)
             except NodeProblems as many:

@@ -44,9 +44,77 @@ def test_rows_and_outputs_are_recorded_per_node(lake: Path) -> None:
     )
     result = run_graph(doc, {}, run_id="r1")
     assert result.succeeded
-    # By default only what costs nothing extra: rows a Parquet source holds, rows a target wrote.
-    assert {n.node: n.rows_out for n in result.nodes} == {"src": 4, "f": None, "w": 2}
+    assert {n.node: n.rows_out for n in result.nodes} == {"src": 4, "f": 2, "w": 2}
+    assert all(isinstance(n.duration_ms, int) and n.duration_ms >= 0 for n in result.nodes)
     assert result.outputs["w"] == [str(lake / "out" / "part-r1-0.parquet")]
+
+
+def test_cheap_counting_records_only_what_metadata_and_outputs_tell(lake: Path) -> None:
+    doc = document(
+        [source(lake), {"id": "f", "type": "filter", "params": {"condition": "v > 2"}}, writer("w", "lake/out")],
+        [{"source": "src", "target": "f"}, {"source": "f", "target": "w"}],
+    )
+    result = run_graph(doc, {}, count_rows="cheap")
+    assert {n.node: n.rows_out for n in result.nodes} == {"src": 4, "f": None, "w": 2}
+    assert {n.duration_ms for n in result.nodes} == {None}
+
+
+def test_counters_count_a_shared_node_once_and_each_route_port(lake: Path) -> None:
+    csv = lake / "src" / "data.csv"
+    csv.parent.mkdir(parents=True, exist_ok=True)
+    DATA.write_csv(csv)
+    doc = document(
+        [{"id": "src", "type": "read_files", "params": {"path": "lake/src/data.csv", "format": "csv"}},
+         {"id": "r", "type": "route", "params": {"routes": [{"name": "big", "condition": "v > 2"}]}},
+         writer("w1", "lake/a"), writer("w2", "lake/b"), writer("w3", "lake/c")],
+        [{"source": "src", "target": "r"}, {"source": "r", "source_port": "big", "target": "w1"},
+         {"source": "r", "source_port": "default", "target": "w2"}, {"source": "src", "target": "w3"}],
+    )  # fmt: skip
+    result = run_graph(doc, {})
+    assert result.succeeded, result.error
+    nodes = {n.node: n for n in result.nodes}
+    assert {k: n.rows_out for k, n in nodes.items()} == {"src": 4, "r": 4, "w1": 2, "w2": 2, "w3": 4}
+    assert nodes["r"].rows_out_by_port == {"big": 2, "default": 2}
+
+
+def test_every_node_is_reported_to_the_callback_in_order(lake: Path) -> None:
+    doc = document(
+        [source(lake), {"id": "f", "type": "filter", "params": {"condition": "v > 2"}}, writer("w", "lake/out")],
+        [{"source": "src", "target": "f"}, {"source": "f", "target": "w"}],
+    )
+    seen: list[tuple[str, str, int | None]] = []
+    run_graph(doc, {}, on_node=lambda n: seen.append((n.node, n.state, n.rows_out)))
+    assert seen == [("src", "SUCCEEDED", 4), ("f", "SUCCEEDED", 2), ("w", "SUCCEEDED", 2)]
+
+
+def test_a_run_asked_to_stop_ends_stopped_and_publishes_nothing(lake: Path) -> None:
+    big = pl.DataFrame({"id": range(1_000_000)})
+    (lake / "src").mkdir()
+    big.write_csv(lake / "src" / "big.csv")
+    doc = document(
+        [{"id": "src", "type": "read_files", "params": {"path": "lake/src/big.csv", "format": "csv"}},
+         {"id": "f", "type": "filter", "params": {"condition": "id >= 0"}}, writer("w", "lake/out")],
+        [{"source": "src", "target": "f"}, {"source": "f", "target": "w"}],
+    )  # fmt: skip
+    asked = {"n": 0}
+
+    def should_stop() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 3  # a few morsels in
+
+    published: list[bool] = []
+    result = run_graph(doc, {}, should_stop=should_stop, on_publish=lambda: published.append(True))
+    assert result.state == "STOPPED" and result.error is not None and result.error["type"] == "stopped"
+    assert {n.state for n in result.nodes} == {"STOPPED"}
+    assert published == []
+    assert not (lake / "out").exists() and not (lake / "_glueweb_staging").exists()
+
+
+def test_publishing_is_announced_before_files_move(lake: Path) -> None:
+    doc = document([source(lake), writer("w", "lake/out")], [{"source": "src", "target": "w"}])
+    seen: list[bool] = []
+    result = run_graph(doc, {}, on_publish=lambda: seen.append((lake / "out").exists()))
+    assert result.succeeded and seen == [False]
 
 
 def test_every_node_can_be_counted_on_request(lake: Path) -> None:
@@ -142,3 +210,41 @@ def test_run_parameters_replace_defaults(lake: Path) -> None:
     result = run_graph(doc, {"min": 3})
     assert result.succeeded and result.parameters == {"min": 3}
     assert pl.read_parquet(lake / "out" / "*.parquet")["id"].to_list() == [4]
+
+
+def test_counting_keeps_a_filter_pushed_down_into_the_parquet_scan(lake: Path) -> None:
+    derived = {"id": "d", "type": "derived_column", "params": {"columns": [{"name": "x", "expression": "v * 2"}]}}
+    doc = document(
+        [source(lake), derived, {"id": "f", "type": "filter", "params": {"condition": "v > 2"}}],
+        [{"source": "src", "target": "d"}, {"source": "d", "target": "f"}],
+    )
+    frames = build_frames(analyze(doc), Context(run_id="t"), meters={}, raw={})
+    plan = frames[("f", "out")].explain()
+    scan = plan[plan.index("Parquet SCAN") :]
+    assert "SELECTION" in scan and "v" in scan.split("SELECTION", 1)[1]
+
+
+def test_nodes_inside_a_join_pipeline_are_not_counted_so_the_join_plans_as_without_counting(lake: Path) -> None:
+    dim = {"id": "dim", "type": "inline_data",
+           "params": {"columns": [{"name": "k", "type": "string"}, {"name": "label", "type": "string"}],
+                      "rows": [["a", "A"], ["b", "B"]]}}  # fmt: skip
+    nodes = [
+        source(lake), dim,
+        {"id": "f", "type": "filter", "params": {"condition": "id > 1"}},
+        {"id": "j", "type": "join", "params": {"how": "inner", "on": [{"left": "k", "right": "k"}]}},
+        {"id": "after", "type": "filter", "params": {"condition": "v > 0"}},
+        {"id": "a", "type": "aggregate",
+         "params": {"group_by": ["label"], "aggregations": [{"function": "count", "alias": "n"}]}},
+        writer("w", "lake/out"),
+    ]  # fmt: skip
+    edges = [{"source": "src", "target": "f"}, {"source": "f", "target": "j", "target_port": "left"},
+             {"source": "dim", "target": "j", "target_port": "right"}, {"source": "j", "target": "after"},
+             {"source": "after", "target": "a"}, {"source": "a", "target": "w"}]  # fmt: skip
+    result = run_graph(document(nodes, edges), {})
+    assert result.succeeded, result.error
+    rows = {n.node: n.rows_out for n in result.nodes}
+    # Sources count from metadata; the filter feeding the join, the join and the filter in its pipeline do not.
+    assert rows == {"src": 4, "dim": 2, "f": None, "j": None, "after": None, "a": 1, "w": 1}
+    durations = {n.node: n.duration_ms for n in result.nodes}
+    assert durations["f"] is None and durations["j"] is None
+    assert isinstance(durations["a"], int) and isinstance(durations["w"], int)

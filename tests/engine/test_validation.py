@@ -55,7 +55,7 @@ def test_an_unknown_node_type_is_reported_at_type() -> None:
     assert problems(doc) == [("orders", "type")]
 
 
-@pytest.mark.parametrize("planned", ["read_sql", "write_sql", "python", "data_quality", "read_catalog_table"])
+@pytest.mark.parametrize("planned", ["read_sql", "write_sql", "python", "data_quality"])
 def test_planned_node_types_are_not_available_yet(planned: str) -> None:
     assert problems(document([node("n", planned)], [])) == [("n", "type")]
 

@@ -21,6 +21,7 @@ class AddRowId(NodeType):
     key = "add_row_id"
     label = "Row id"
     category = "columns"
+    preserves_rows = True
     glue = "Identifier"
     params_schema = obj(
         {

@@ -41,6 +41,7 @@ class AddTimestamp(NodeType):
     key = "add_timestamp"
     label = "Timestamp"
     category = "columns"
+    preserves_rows = True
     glue = "Add Current Timestamp, To Timestamp, Format Timestamp"
     params_schema = obj(
         {

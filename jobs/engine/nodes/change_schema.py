@@ -60,6 +60,7 @@ class ChangeSchema(NodeType):
     key = "change_schema"
     label = "Change schema"
     category = "columns"
+    preserves_rows = True
     glue = "ApplyMapping"
     params_schema = obj({"mappings": {"type": "array", "minItems": 1, "items": MAPPING}}, ["mappings"])
 

@@ -17,6 +17,7 @@ class DerivedColumn(NodeType):
     key = "derived_column"
     label = "Derived column"
     category = "columns"
+    preserves_rows = True
     glue = "Derived Column"
     params_schema = obj(
         {

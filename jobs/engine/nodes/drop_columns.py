@@ -16,6 +16,7 @@ class DropColumns(NodeType):
     key = "drop_columns"
     label = "Drop columns"
     category = "columns"
+    preserves_rows = True
     glue = "DropFields"
     params_schema = obj({"columns": columns_schema(title="Columns")}, ["columns"])
 

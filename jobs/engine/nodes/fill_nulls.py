@@ -37,6 +37,7 @@ class FillNulls(NodeType):
     key = "fill_nulls"
     label = "Fill nulls"
     category = "columns"
+    preserves_rows = True
     glue = "FillMissingValues"
     params_schema = obj(
         {

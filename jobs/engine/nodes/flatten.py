@@ -34,6 +34,7 @@ class Flatten(NodeType):
     key = "flatten"
     label = "Flatten"
     category = "reshaping"
+    preserves_rows = True
     glue = "Flatten"
     params_schema = obj({"columns": columns_schema(1), "separator": {"type": "string", "default": "_"}})
 

@@ -20,6 +20,7 @@ class ParseJson(NodeType):
     key = "parse_json"
     label = "Parse JSON"
     category = "text_json"
+    preserves_rows = True
     glue = "Unbox"
     params_schema = obj(
         {

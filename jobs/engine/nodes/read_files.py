@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -112,11 +113,8 @@ class ReadFiles(NodeType):
         for option in params.get("options", {}):
             if fmt not in OPTION_FORMATS.get(option, set()):
                 raise NodeProblem(f"params.options.{option}", f'option "{option}" does not apply to {fmt} files')
-        if fmt == "excel":
-            try:
-                import fastexcel  # type: ignore[import-not-found]  # noqa: F401
-            except ImportError:
-                raise NodeProblem("params.format", "reading excel files needs the fastexcel package") from None
+        if fmt == "excel" and importlib.util.find_spec("fastexcel") is None:
+            raise NodeProblem("params.format", "reading excel files needs the fastexcel package")
         path = self.location(params)
         if not is_remote(path) and not any(ch in path for ch in "*?[") and not Path(path).exists():
             raise NodeProblem("params.path", f'no file or folder at "{params["path"]}"')

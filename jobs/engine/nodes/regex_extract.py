@@ -25,6 +25,7 @@ class RegexExtract(NodeType):
     key = "regex_extract"
     label = "Regex extract"
     category = "text_json"
+    preserves_rows = True
     glue = "Regex Extractor"
     params_schema = obj(
         {

@@ -16,6 +16,7 @@ class RenameColumns(NodeType):
     key = "rename_columns"
     label = "Rename columns"
     category = "columns"
+    preserves_rows = True
     glue = "RenameField"
     params_schema = obj(
         {"mapping": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "minLength": 1}}},

@@ -16,6 +16,7 @@ class SelectColumns(NodeType):
     key = "select_columns"
     label = "Select columns"
     category = "columns"
+    preserves_rows = True
     glue = "SelectFields"
     params_schema = obj({"columns": columns_schema(title="Columns")}, ["columns"])
 

@@ -25,6 +25,7 @@ class Sort(NodeType):
     key = "sort"
     label = "Sort"
     category = "rows"
+    preserves_rows = True
     params_schema = obj(
         {
             "by": {

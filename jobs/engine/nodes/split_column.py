@@ -21,6 +21,7 @@ class SplitColumn(NodeType):
     key = "split_column"
     label = "Split column"
     category = "text_json"
+    preserves_rows = True
     glue = "Split String"
     params_schema = obj(
         {

@@ -72,6 +72,7 @@ class Window(NodeType):
     key = "window"
     label = "Window functions"
     category = "columns"
+    preserves_rows = True
     params_schema = obj(
         {
             "partition_by": columns_schema(0, default=[]),

@@ -1,63 +1,42 @@
-"""write_files: Parquet, CSV, NDJSON or IPC files in a local folder, staged until the run succeeds.
+"""write_files: Parquet, CSV, NDJSON, IPC files or a Delta table, local or s3://, staged until the run succeeds.
 
-Delta needs the `deltalake` package, which is not installed; the catalog update
-(`catalog_update` other than `none`) needs catalog services that do not exist
-yet. Both are refused at validation, naming the field.
+With `catalog_update` the target also registers its output in the catalog once published:
+`create_or_update` creates or follows the table, `add_partitions_only` keeps its schema.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from jobs.engine.catalog_updates import CatalogUpdate, catalog_columns, check_fits, find_table
 from jobs.engine.nodeutil import columns_schema, obj, require_columns, the_input
-from jobs.engine.paths import is_remote, resolve_local
-from jobs.engine.publish import FilePublish, staging_for
 from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
+from jobs.engine.storage import STORAGE_OPTIONS_SCHEMA
+from jobs.engine.targets import (
+    COMPRESSIONS,
+    FORMATS,
+    MODES,
+    check_compression,
+    check_delta_available,
+    default_compression,
+    export_folder,
+    export_storage_options,
+    location,
+    s3_secrets_from_env,
+    sink,
+    stage,
+    write_delta,
+)
 
-FORMATS = ["parquet", "csv", "ndjson", "ipc"]
-COMPRESSIONS = {
-    "parquet": ["zstd", "snappy", "gzip", "lz4", "brotli", "uncompressed"],
-    "ipc": ["zstd", "lz4", "uncompressed"],
-    "csv": ["gzip", "zstd", "uncompressed"],
-    "ndjson": ["gzip", "zstd", "uncompressed"],
-}
 
-
-def default_compression(fmt: str) -> str:
-    return "zstd" if fmt in ("parquet", "ipc") else "uncompressed"
-
-
-def sink(  # noqa: PLR0917  (called positionally by exported scripts too)
-    frame: pl.LazyFrame, folder: str, fmt: str, compression: str, partition_by: list[str], run_id: str
-) -> pl.LazyFrame:
-    """A lazy sink writing `part-<run id>-<n>.<ext>` files (hive folders when partitioned) into `folder`."""
-    ext = {"parquet": "parquet", "csv": "csv", "ndjson": "ndjson", "ipc": "arrow"}[fmt]
-    if compression in ("gzip", "zstd") and fmt in ("csv", "ndjson"):
-        ext += ".gz" if compression == "gzip" else ".zst"
-    target: Any
-    if partition_by:
-
-        def file_path(args: Any) -> str:
-            keys = args.partition_keys.row(0, named=True)
-            dirs = "/".join(f"{k}={'__HIVE_DEFAULT_PARTITION__' if v is None else v}" for k, v in keys.items())
-            return f"{dirs}/part-{run_id}-{args.index_in_partition}.{ext}"
-
-        target = pl.PartitionBy(folder, key=partition_by, include_key=False, file_path_provider=file_path)
-    else:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        target = f"{folder}/part-{run_id}-0.{ext}"
-    codec: Any = compression
-    if fmt == "parquet":
-        return frame.sink_parquet(target, compression=codec, lazy=True, mkdir=True)
-    if fmt == "ipc":
-        return frame.sink_ipc(target, compression=codec, lazy=True, mkdir=True)
-    if fmt == "csv":
-        return frame.sink_csv(target, compression=codec, check_extension=False, lazy=True, mkdir=True)
-    return frame.sink_ndjson(target, compression=codec, check_extension=False, lazy=True, mkdir=True)
+def split_schema(schema: pl.Schema, partition_by: list[str]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(columns, partition keys) in catalog types, keys in partition_by order."""
+    columns = catalog_columns(pl.Schema({n: d for n, d in schema.items() if n not in partition_by}), "params.table")
+    keys = catalog_columns(pl.Schema({n: schema[n] for n in partition_by}), "params.partition_by")
+    return columns, keys
 
 
 @register
@@ -70,38 +49,53 @@ class WriteFiles(NodeType):
     params_schema = obj(
         {
             "path": {"type": "string", "minLength": 1},
-            "format": {"enum": [*FORMATS, "delta"], "default": "parquet"},
+            "format": {"enum": FORMATS, "default": "parquet"},
             "compression": {"enum": sorted({c for cs in COMPRESSIONS.values() for c in cs})},
             "partition_by": columns_schema(0, default=[]),
-            "mode": {"enum": ["overwrite", "append", "error_if_exists"], "default": "error_if_exists"},
+            "mode": {"enum": MODES, "default": "error_if_exists"},
             "catalog_update": {"enum": ["none", "create_or_update", "add_partitions_only"], "default": "none"},
             "database": {"type": "string", "minLength": 1},
             "table": {"type": "string", "minLength": 1},
+            "connection": {"type": "string", "minLength": 1, "title": "S3 connection"},
+            "storage_options": STORAGE_OPTIONS_SCHEMA,
         },
         ["path"],
     )
 
-    def location(self, params: Mapping[str, Any]) -> Path:
-        if is_remote(params["path"]):
-            raise NodeProblem("params.path", "writing to object stores is not available yet; use a local folder")
-        return resolve_local(params["path"])
-
     def check(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
         fmt = params.get("format", "parquet")
         if fmt == "delta":
-            raise NodeProblem("params.format", "delta needs the deltalake package, which is not installed")
-        compression = params.get("compression", default_compression(fmt))
-        if compression not in COMPRESSIONS[fmt]:
-            raise NodeProblem(
-                "params.compression", f'"{compression}" is not one of {", ".join(COMPRESSIONS[fmt])} for {fmt}'
-            )
-        if params.get("catalog_update", "none") != "none":
-            raise NodeProblem("params.catalog_update", "updating the catalog from write_files is not available yet")
+            check_delta_available()
+        check_compression(fmt, params.get("compression", default_compression(fmt)))
         schema = the_input(inputs)
-        require_columns(schema, params.get("partition_by", []), "params.partition_by")
-        if params.get("partition_by") and set(params["partition_by"]) >= set(schema.names()):
+        partition_by = params.get("partition_by", [])
+        require_columns(schema, partition_by, "params.partition_by")
+        if partition_by and set(partition_by) >= set(schema.names()):
             raise NodeProblem("params.partition_by", "at least one column must remain inside the files")
-        self.location(params)
+        location(params, params["path"])
+        self.check_catalog(params, schema)
+
+    def check_catalog(self, params: Mapping[str, Any], schema: pl.Schema) -> None:
+        update = params.get("catalog_update", "none")
+        if update == "none":
+            return
+        for name in ("database", "table"):
+            if not params.get(name):
+                raise NodeProblem(f"params.{name}", f"catalog_update {update} needs a {name}")
+        columns, keys = split_schema(schema, params.get("partition_by", []))
+        if update == "create_or_update":
+            from catalog.models import Database
+
+            if not Database.objects.filter(name=params["database"].strip().lower()).exists():
+                raise NodeProblem("params.database", f'no catalog database is named "{params["database"]}"')
+            return
+        if params.get("format") == "delta":
+            raise NodeProblem("params.catalog_update", "a Delta table keeps its partitions in its own log")
+        table = find_table(params["database"], params["table"])
+        check_fits(columns, table, "params.table")
+        if [k["name"] for k in table.partition_keys] != [k["name"] for k in keys]:
+            shown = ", ".join(k["name"] for k in table.partition_keys) or "none"
+            raise NodeProblem("params.partition_by", f"must be the table's partition keys ({shown})")
 
     def output_schema(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> dict[str, pl.Schema]:
         self.check(params, inputs)
@@ -109,38 +103,46 @@ class WriteFiles(NodeType):
 
     def build(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> pl.LazyFrame:
         fmt = params.get("format", "parquet")
-        target = self.location(params)
-        staged = staging_for(target, ctx.run_id)
-        publisher = FilePublish(ctx.node_id, target, staged, params.get("mode", "error_if_exists"), fmt)
-        publisher.precheck()
-        ctx.publishers.append(publisher)
-        return sink(
-            the_input(inputs), str(staged), fmt, params.get("compression", default_compression(fmt)),
-            params.get("partition_by", []), ctx.run_id,
-        )  # fmt: skip
+        frame: pl.LazyFrame = the_input(inputs)
+        partition_by = params.get("partition_by", [])
+        mode = params.get("mode", "error_if_exists")
+        where = location(params, params["path"])
+        compression = params.get("compression", default_compression(fmt))
+        sink_frame, publisher = stage(ctx, frame, where, fmt, compression, partition_by, mode)
+        update = params.get("catalog_update", "none")
+        if update != "none":
+            columns, keys = split_schema(frame.collect_schema(), partition_by)
+            ctx.catalog_updates.append(
+                CatalogUpdate(
+                    ctx.node_id,
+                    update,
+                    params["database"],
+                    params["table"],
+                    publisher,
+                    columns,
+                    keys,
+                    fmt,
+                    mode,
+                    ctx.run_id,
+                )
+            )
+        return sink_frame
 
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:
-        # The exported script writes straight into the folder (mode handled by `prepare`).
-        ctx.need(sink, prepare)
+        # The exported script writes straight into the folder (mode handled by `prepare`); it has no catalog.
         fmt = params.get("format", "parquet")
 
         def arg(name: str, default: Any) -> str:
             return ctx.lit(name) if name in ctx.raw_params else repr(default)
 
+        options = export_storage_options(params)
+        if "s3_secrets_from_env" in options:
+            ctx.need(s3_secrets_from_env)
         compression = arg("compression", default_compression(fmt))
         mode, partition_by = arg("mode", "error_if_exists"), arg("partition_by", [])
-        folder = f"prepare(local({ctx.lit('path')}), {mode})"
-        return f"sink({inputs['in']}, {folder}, {arg('format', fmt)}, {compression}, {partition_by}, RUN_ID)"
-
-
-def prepare(folder: str, mode: str) -> str:
-    """The exported script's take on modes: no staging, but the same outcome for a run that succeeds."""
-    import shutil
-    from pathlib import Path
-
-    path = Path(folder)
-    if mode == "error_if_exists" and path.is_dir() and any(path.iterdir()):
-        raise SystemExit(f"{folder} exists and is not empty (mode error_if_exists)")
-    if mode == "overwrite" and path.exists():
-        shutil.rmtree(path)
-    return folder
+        if fmt == "delta":
+            ctx.need(write_delta)
+            return f"write_delta({inputs['in']}, local({ctx.lit('path')}), {mode}, {partition_by}, {options})"
+        ctx.need(sink)
+        folder = export_folder(ctx, ctx.lit("path"), params["path"], mode, options)
+        return f"sink({inputs['in']}, {folder}, {arg('format', fmt)}, {compression}, {partition_by}, RUN_ID, {options})"
