@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.storage import S3Options
 from jobs.engine.registry import NodeProblem
 
 # What a graph may give as `storage_options` (secrets are better kept in a connection).
@@ -57,33 +58,11 @@ class S3Location:
 
 def polars_options(options: Mapping[str, str]) -> dict[str, str] | None:
     """object_store keys, as Polars' scans and sinks (and deltalake, upper-cased) take them."""
-    names = {
-        "endpoint_url": "aws_endpoint_url",
-        "region": "aws_region",
-        "access_key_id": "aws_access_key_id",
-        "secret_access_key": "aws_secret_access_key",
-        "session_token": "aws_session_token",
-    }
-    result = {names[k]: v for k, v in options.items() if k in names and v}
-    if options.get("endpoint_url", "").startswith("http://"):
-        result["aws_allow_http"] = "true"
-    return result or None
+    return S3Options.from_mapping(options).polars_storage_options()
 
 
 def s3_filesystem(options: Mapping[str, str]) -> Any:
-    import s3fs
-
-    client_kwargs = {
-        k: v for k, v in (("endpoint_url", options.get("endpoint_url")), ("region_name", options.get("region"))) if v
-    }
-    kwargs: dict[str, Any] = {"client_kwargs": client_kwargs, "use_listings_cache": False}
-    if options.get("access_key_id"):
-        kwargs["key"] = options["access_key_id"]
-    if options.get("secret_access_key"):
-        kwargs["secret"] = options["secret_access_key"]
-    if options.get("session_token"):
-        kwargs["token"] = options["session_token"]
-    return s3fs.S3FileSystem(**kwargs)
+    return S3Options.from_mapping(options).filesystem()
 
 
 def split_uri(uri: str, field: str = "params.path") -> tuple[str, str]:
