@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("glueweb.api.urls")),
     path("api/", include("catalog.api.urls")),
     path("api/", include("jobs.api.urls")),
+    path("api/", include("crawlers.api.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
     # Everything else is a front-end route, answered with the app's index.html.
     re_path(r"^(?!api/|static/|ws/|admin/|accounts/|healthz).*$", spa.index, name="spa"),
