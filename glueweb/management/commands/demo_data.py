@@ -24,6 +24,11 @@ class Command(BaseCommand):
             summary, generated = ensure_demo_lake(lake_dir, force=options["force"])
         except DemoLakeConflict as exc:
             raise CommandError(str(exc)) from None
+        from glueweb.demo.definitions import ensure_demo_definitions
+
+        # The demo job reads the lake at its usual place (lake/ under GLUEWEB_HOME).
+        for created in ensure_demo_definitions() if lake_dir == settings.LAKE_DIR else []:
+            self.stdout.write(f"Created the demo {created}.")
         if generated:
             elapsed = time.perf_counter() - started
             self.stdout.write(f"Generated demo lake in {summary.root}: {_describe(summary)} ({elapsed:.2f} s).")
