@@ -1,12 +1,18 @@
-"""PDS-H (TPC-H derived) queries as glueweb graphs, run end to end and checked against plain Polars.
+"""PDS-H (TPC-H derived): the 22 queries as glueweb graphs, against hand-written Polars and pandas.
 
-    .venv/bin/python benchmarks/pdsh.py [--scale 1] [--rounds 3] [--data DIR]
+    .venv/bin/python benchmarks/pdsh.py [--scale 1] [--rounds 3] [--queries q01,q05] [--data DIR]
 
-Needs `tpchgen-cli` (pip install tpchgen-cli) to generate the Parquet data once
-into DIR (default var/pdsh-sf<scale>). Each query in benchmarks/pdsh/q*.json
-runs through `run_graph` (validation, one plan on the streaming engine,
-staged Parquet output, publish); the same query written directly in Polars is
-timed beside it and the two results are compared. Implemented so far: Q1, Q3, Q6.
+Needs requirements-bench.txt (tpchgen-cli, pandas). The first run generates the
+eight TPC-H tables as Parquet into DIR (default benchmarks/out/tpch-sf<scale>,
+git-ignored). Each query in benchmarks/pdsh/qNN.json (written by
+benchmarks/pdsh_graphs.py) runs through `run_graph`: validation, schema
+propagation, one plan on the streaming engine, staged Parquet output, publish.
+Beside it run the same query hand-written in Polars (benchmarks/pdsh_polars.py,
+`.collect()` with Polars' default engine) and in pandas (benchmarks/pdsh_pandas.py).
+The three results must agree (same columns and rows, in order, floats within a
+relative 1e-6: the graphs keep exact decimals, the others use floats). Every
+implementation gets the same best-of-N timing, rounds interleaved.
+Targets (issue 5): engine total <= 1.05 x Polars; pandas total >= 10 x engine.
 """
 
 from __future__ import annotations
@@ -15,112 +21,85 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
+from polars.testing import assert_frame_equal  # noqa: E402
 
+from benchmarks import pdsh_pandas, pdsh_polars  # noqa: E402
 
-def F(name: str) -> pl.Expr:
-    """Products in floating point: Polars' decimal product keeps the operands' scale and rounds,
-    where SQL (and so glueweb) keeps the exact product; floats compare both within tolerance."""
-    return pl.col(name).cast(pl.Float64)
-
-
-def q1(d: Path) -> pl.DataFrame:
-    li = pl.scan_parquet(d / "lineitem.parquet")
-    disc = F("l_extendedprice") * (1 - F("l_discount"))
-    return (
-        li.filter(pl.col("l_shipdate") <= date(1998, 9, 2))
-        .group_by("l_returnflag", "l_linestatus")
-        .agg(
-            pl.col("l_quantity").sum().alias("sum_qty"),
-            pl.col("l_extendedprice").sum().alias("sum_base_price"),
-            disc.sum().alias("sum_disc_price"),
-            (disc * (1 + F("l_tax"))).sum().alias("sum_charge"),
-            pl.col("l_quantity").cast(pl.Float64).mean().alias("avg_qty"),
-            pl.col("l_extendedprice").cast(pl.Float64).mean().alias("avg_price"),
-            pl.col("l_discount").cast(pl.Float64).mean().alias("avg_disc"),
-            pl.len().alias("count_order"),
-        )
-        .sort("l_returnflag", "l_linestatus")
-        .collect()
-    )
-
-
-def q3(d: Path) -> pl.DataFrame:
-    c = pl.scan_parquet(d / "customer.parquet").filter(pl.col("c_mktsegment") == "BUILDING")
-    o = pl.scan_parquet(d / "orders.parquet").filter(pl.col("o_orderdate") < date(1995, 3, 15))
-    li = pl.scan_parquet(d / "lineitem.parquet").filter(pl.col("l_shipdate") > date(1995, 3, 15))
-    return (
-        c.join(o, left_on="c_custkey", right_on="o_custkey")
-        .join(li, left_on="o_orderkey", right_on="l_orderkey")
-        .group_by("o_orderkey", "o_orderdate", "o_shippriority")
-        .agg((F("l_extendedprice") * (1 - F("l_discount"))).sum().alias("revenue"))
-        .sort(["revenue", "o_orderdate"], descending=[True, False])
-        .head(10)
-        .collect()
-    )
-
-
-def q6(d: Path) -> pl.DataFrame:
-    li = pl.scan_parquet(d / "lineitem.parquet")
-    return (
-        li.filter(
-            pl.col("l_shipdate").is_between(date(1994, 1, 1), date(1995, 1, 1), closed="left"),
-            pl.col("l_discount").is_between(0.05, 0.07),
-            pl.col("l_quantity") < 24,
-        )
-        .select((F("l_extendedprice") * F("l_discount")).sum().alias("revenue"))
-        .collect()
-    )
-
-
-REFERENCES: dict[str, Callable[[Path], pl.DataFrame]] = {"q1": q1, "q3": q3, "q6": q6}
+GRAPHS = Path(__file__).resolve().parent / "pdsh"
+TABLES = ("lineitem", "orders", "customer", "part", "partsupp", "supplier", "nation", "region")
+ENGINE_TARGET, PANDAS_TARGET = 1.05, 10.0
 
 
 def generate(data: Path, scale: float) -> None:
-    if all((data / f"{t}.parquet").exists() for t in ("lineitem", "orders", "customer")):
+    if all((data / f"{t}.parquet").exists() for t in TABLES):
         return
     tool = shutil.which("tpchgen-cli") or str(Path(sys.executable).parent / "tpchgen-cli")
+    if not Path(tool).exists():
+        sys.exit("tpchgen-cli is missing: .venv/bin/pip install -r requirements-bench.txt")
     data.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [tool, "parquet", "-s", str(scale), "--tables=lineitem,orders,customer", f"--output-dir={data}"], check=True
+    print(f"generating TPC-H scale {scale:g} into {data} ...", flush=True)
+    subprocess.run([tool, "parquet", "-s", f"{scale:g}", f"--output-dir={data}", "--overwrite"], check=True)
+
+
+def normal(frame: pl.DataFrame | pd.DataFrame) -> pl.DataFrame:
+    """One representation for the three results: floats for decimals, Int64 for integers, dates for timestamps."""
+    df = pl.from_pandas(frame.reset_index(drop=True)) if isinstance(frame, pd.DataFrame) else frame
+    return df.with_columns(
+        pl.col(pl.Decimal, pl.Float32).cast(pl.Float64),
+        pl.col(pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16, pl.UInt32).cast(pl.Int64),
+        pl.col(pl.Datetime).cast(pl.Date),
     )
 
 
-def same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
-    if a.columns != b.columns or a.height != b.height:
-        return False
-    a = a.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-    b = b.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+def differences(expected: pl.DataFrame, actual: pl.DataFrame) -> str | None:
+    if expected.columns != actual.columns:
+        return f"columns {actual.columns} != {expected.columns}"
     try:
-        from polars.testing import assert_frame_equal
+        assert_frame_equal(expected, actual, check_dtypes=False, check_exact=False, rel_tol=1e-6, abs_tol=1e-6)
+    except AssertionError as exc:
+        return str(exc).splitlines()[0]
+    return None
 
-        assert_frame_equal(a, b, check_dtypes=False, check_exact=False, rel_tol=1e-9)
-    except AssertionError:
-        return False
-    return True
+
+def timed[T](run: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    result = run()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def collect(query: Callable[[pdsh_polars.Tables], pl.LazyFrame], tables: pdsh_polars.Tables) -> pl.DataFrame:
+    return query(tables).collect()  # Polars' default engine, as a user would call it
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--data", type=Path)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1, help="TPC-H scale factor (default 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="best of this many runs of each (default 3)")
+    parser.add_argument("--queries", help="comma-separated subset, e.g. q01,q18 (default: all 22)")
+    parser.add_argument("--data", type=Path, help="folder of the generated tables")
+    parser.add_argument("--no-pandas", action="store_true", help="skip pandas (quicker while investigating)")
+    parser.add_argument("--count-rows", choices=["counters", "cheap", "all", "none"],
+                        help="run_graph's per-node counting (default: run_graph's own default)")  # fmt: skip
     args = parser.parse_args()
-    data = (args.data or REPO_ROOT / "var" / f"pdsh-sf{args.scale:g}").resolve()
+    data = (args.data or REPO_ROOT / "benchmarks" / "out" / f"tpch-sf{args.scale:g}").resolve()
     generate(data, args.scale)
+    fraction = 0.0001 / args.scale  # Q11's threshold, as TPC-H scales it
+
     home = Path(tempfile.mkdtemp(prefix="glueweb-pdsh-"))
     os.environ["GLUEWEB_HOME"] = str(home)
     os.environ["GLUEWEB_DATA_ROOTS"] = f"{home},{data}"
@@ -130,29 +109,76 @@ def main() -> int:
     django.setup()
     from jobs.engine.compiler import run_graph
 
-    print(f"PDS-H scale {args.scale:g}, data {data}, best and median of {args.rounds} rounds")
-    print(f"{'query':6} {'glueweb ms':>11} {'median':>8} {'polars ms':>10} {'median':>8}  result")
-    for query, reference in REFERENCES.items():
-        graph = json.loads((Path(__file__).parent / "pdsh" / f"{query}.json").read_text())
-        ours, theirs = [], []
-        expected = reference(data)
-        ok = True
+    options: dict[str, Any] = {"count_rows": args.count_rows} if args.count_rows else {}
+    names = args.queries.split(",") if args.queries else list(pdsh_polars.QUERIES)
+    polars_tables = pdsh_polars.Tables(data, fraction)
+    pandas_tables = pdsh_pandas.Tables(data, fraction)
+    print(f"PDS-H scale {args.scale:g}, {data}, best of {args.rounds}; Polars {pl.__version__}, pandas {pd.__version__}"
+          + (f"; run_graph count_rows={args.count_rows}" if args.count_rows else "")
+          + f"; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    header = f"{'query':6} {'engine ms':>10} {'polars ms':>10} {'pandas ms':>10} {'eng/pol':>8} {'pd/eng':>8}  result"
+    print(header)
+    print("-" * len(header))
+    totals = {"engine": 0.0, "polars": 0.0, "pandas": 0.0}
+    failures = 0
+    for name in names:
+        path = GRAPHS / f"{name}.json"
+        if not path.exists():
+            print(f"{name:6} skipped: no graph at {path.relative_to(REPO_ROOT)}")
+            continue
+        graph = json.loads(path.read_text())
+        values: dict[str, Any] = {"data": str(data)}
+        if any(p["name"] == "fraction" for p in graph.get("parameters", [])):
+            values["fraction"] = fraction
+        best = {"engine": float("inf"), "polars": float("inf"), "pandas": float("nan" if args.no_pandas else "inf")}
+        results: dict[str, pl.DataFrame] = {}
+        problem = None
         for i in range(args.rounds):
-            out = home / "out" / f"{query}-{i}"
-            start = time.perf_counter()
-            result = run_graph(graph, {"data": str(data), "out": str(out)})
-            ours.append((time.perf_counter() - start) * 1000)
-            if not result.succeeded:
-                print(query, "FAILED", result.error, [e.as_dict() for e in result.validation_errors])
-                return 1
-            ok = ok and same(pl.read_parquet(out / "*.parquet"), expected)
-            start = time.perf_counter()
-            reference(data)
-            theirs.append((time.perf_counter() - start) * 1000)
-        print(f"{query:6} {min(ours):11.1f} {statistics.median(ours):8.1f} {min(theirs):10.1f} "
-              f"{statistics.median(theirs):8.1f}  {'same' if ok else 'DIFFERENT'}")  # fmt: skip
+            out = home / "out" / f"{name}-{i}"
+            try:
+                ms, run = timed(partial(run_graph, graph, {**values, "out": str(out)}, **options))
+            except BaseException as exc:  # a Rust panic inside Polars arrives as a BaseException
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                problem = f"engine CRASHED: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                break
+            if not run.succeeded:
+                problem = f"engine FAILED: {run.error} {[e.as_dict() for e in run.validation_errors]}"
+                break
+            best["engine"] = min(best["engine"], ms)
+            results["engine"] = normal(pl.read_parquet(out / "*.parquet"))
+            shutil.rmtree(out, ignore_errors=True)
+            ms, frame = timed(partial(collect, pdsh_polars.QUERIES[name], polars_tables))
+            best["polars"], results["polars"] = min(best["polars"], ms), normal(frame)
+            if not args.no_pandas:
+                ms, frame = timed(partial(pdsh_pandas.QUERIES[name], pandas_tables))
+                best["pandas"], results["pandas"] = min(best["pandas"], ms), normal(frame)
+        if problem is None:
+            problem = next(
+                (f"engine vs {other}: {diff}" for other in ("polars", "pandas") if other in results
+                 if (diff := differences(results[other], results["engine"])) is not None),
+                None,
+            )  # fmt: skip
+        if problem is not None:
+            failures += 1
+            print(f"{name:6} {problem}")
+            continue
+        for key in totals:
+            totals[key] += best[key]
+        print(f"{name:6} {best['engine']:10.1f} {best['polars']:10.1f} {best['pandas']:10.1f} "
+              f"{best['engine'] / best['polars']:8.2f} {best['pandas'] / best['engine']:8.1f}  "
+              f"same ({results['engine'].height} rows)")  # fmt: skip
+    print("-" * len(header))
+    ratio, speedup = totals["engine"] / totals["polars"], totals["pandas"] / totals["engine"]
+    print(f"{'total':6} {totals['engine']:10.1f} {totals['polars']:10.1f} {totals['pandas']:10.1f} "
+          f"{ratio:8.2f} {speedup:8.1f}")  # fmt: skip
+    print(f"targets: engine/polars {ratio:.2f} (<= {ENGINE_TARGET}: {'met' if ratio <= ENGINE_TARGET else 'MISSED'}), "
+          f"pandas/engine {speedup:.1f} (>= {PANDAS_TARGET:g}: {'met' if speedup >= PANDAS_TARGET else 'MISSED'})"
+          + (f"; {failures} queries failed or disagreed" if failures else ""))  # fmt: skip
+    print(f"for reference: pandas / hand-written Polars {totals['pandas'] / totals['polars']:.1f}; "
+          f"load average at the end {os.getloadavg()[0]:.1f}")  # fmt: skip
     shutil.rmtree(home, ignore_errors=True)
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
