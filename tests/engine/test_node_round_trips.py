@@ -128,6 +128,13 @@ CASES: dict[str, Case] = {
         {"how": "left", "on": [{"left": "id", "right": "cid"}]},
         ORDERS.join(CUSTOMERS, left_on="id", right_on="cid", how="left", maintain_order="left"),
         inputs={"left": [ORDERS], "right": [CUSTOMERS]},
+        check_row_order=False,  # a join's output order is not defined unless keep_order is set
+    ),
+    "join_keeping_order": Case(
+        "join",
+        {"how": "left", "on": [{"left": "id", "right": "cid"}], "keep_order": True},
+        ORDERS.join(CUSTOMERS, left_on="id", right_on="cid", how="left", maintain_order="left"),
+        inputs={"left": [ORDERS], "right": [CUSTOMERS]},
     ),
     "union": Case(
         "union",
