@@ -104,9 +104,6 @@ describe("the app shell", () => {
 
   it.each([
     ["/catalog", "Catalog", /Databases and tables/],
-    ["/crawlers", "Crawlers", /Crawlers that scan your data stores/],
-    ["/jobs", "Jobs", /ETL jobs/],
-    ["/runs", "Runs", /Every run of a job or crawler/],
   ])("shows an empty state at %s", (path, heading, sentence) => {
     serveMe(() => jsonResponse({ username: "alice", roles: [] }));
     renderAt(path);

@@ -1,7 +1,16 @@
 import { Navigate, Route, Routes } from "react-router";
 import { Layout } from "./components/Layout";
 import { DashboardPage } from "./pages/Dashboard";
-import { CatalogPage, CrawlersPage, JobsPage, RunsPage } from "./pages/EmptyPages";
+import { CatalogHome } from "./catalog/CatalogHome";
+import { ConnectionPage } from "./catalog/ConnectionPage";
+import { ConnectionsPage } from "./catalog/ConnectionsPage";
+import { DatabasePage } from "./catalog/DatabasePage";
+import { TablePage } from "./catalog/TablePage";
+import { EditorPage } from "./editor/EditorPage";
+import { JobsPage } from "./jobs/JobsPage";
+import { CrawlersRoutes } from "./crawlers/CrawlersRoutes";
+import { RunRoute } from "./runs/RunPage";
+import { RunsPage } from "./runs/RunsPage";
 import { NotFoundPage } from "./pages/NotFound";
 import { SessionProvider } from "./session";
 
@@ -12,10 +21,18 @@ export function AppRoutes() {
       <Route element={<Layout />}>
         <Route index element={<Navigate to="/dashboard" replace />} />
         <Route path="dashboard" element={<DashboardPage />} />
-        <Route path="catalog" element={<CatalogPage />} />
-        <Route path="crawlers" element={<CrawlersPage />} />
+        <Route path="catalog" element={<CatalogHome />} />
+        <Route path="catalog/databases/:database" element={<DatabasePage />} />
+        <Route path="catalog/databases/:database/tables/:table" element={<TablePage />} />
+        <Route path="catalog/connections" element={<ConnectionsPage />} />
+        <Route path="catalog/connections/new" element={<ConnectionPage />} />
+        <Route path="catalog/connections/:name" element={<ConnectionPage />} />
+        <Route path="crawlers/*" element={<CrawlersRoutes />} />
         <Route path="jobs" element={<JobsPage />} />
+        <Route path="jobs/new" element={<EditorPage />} />
+        <Route path="jobs/:id" element={<EditorPage />} />
         <Route path="runs" element={<RunsPage />} />
+        <Route path="runs/:id" element={<RunRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -180,3 +180,11 @@ export function apiGet<T>(path: string, options?: RequestOptions): Promise<T> {
 export function apiPost<T>(path: string, body: unknown = {}, options?: RequestOptions): Promise<T> {
   return apiRequest<T>("POST", path, body, options);
 }
+
+export function apiPatch<T>(path: string, body: unknown = {}, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>("PATCH", path, body, options);
+}
+
+export function apiDelete(path: string, options?: RequestOptions): Promise<void> {
+  return apiRequest<void>("DELETE", path, undefined, options);
+}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
 import { useLocation } from "react-router";
 import { ApiError, apiPost, loginUrl } from "../api/client";
-import { EmptyState } from "../components/EmptyState";
 import { PageHeader } from "../components/PageHeader";
 import { useLiveChannel } from "../live/LiveContext";
-import type { LiveEvent, LiveTarget } from "../live/socket";
+import type { LiveEvent, LiveState, LiveTarget } from "../live/socket";
+import { DashboardRuns } from "../runs/DashboardRuns";
+import { useEventBus, type Subscribe } from "../runs/useRuns";
 
 export const PING_PATH = "/api/diagnostics/ping/";
 export const PONG_TYPE = "diagnostic.pong";
@@ -56,7 +57,7 @@ function formatClock(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(undefined, { hour12: false });
 }
 
-function LivePanel() {
+function LivePanel({ live, subscribe }: { live: LiveState; subscribe: Subscribe }) {
   const location = useLocation();
   const [pongs, setPongs] = useState<Pong[]>([]);
   const [pending, setPending] = useState<PingResponse | null>(null);
@@ -64,11 +65,15 @@ function LivePanel() {
   const [error, setError] = useState<string | null>(null);
   const [overdue, setOverdue] = useState(false);
 
-  const live = useLiveChannel(DASHBOARD, (event) => {
-    if (event.type !== PONG_TYPE) return;
-    const pong = toPong(event, Date.now());
-    setPongs((previous) => [pong, ...previous].slice(0, KEPT_PONGS));
-  });
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type !== PONG_TYPE) return;
+        const pong = toPong(event, Date.now());
+        setPongs((previous) => [pong, ...previous].slice(0, KEPT_PONGS));
+      }),
+    [subscribe],
+  );
 
   // The event may even arrive before the POST's answer: match in either order.
   const match = pending ? pongs.find((pong) => pong.diagnostic === pending.ping) : undefined;
@@ -175,18 +180,14 @@ function LivePanel() {
 }
 
 export function DashboardPage() {
+  // One socket for the whole page, fanned out to the runs section and the diagnostic.
+  const bus = useEventBus();
+  const live = useLiveChannel(DASHBOARD, bus.publish);
   return (
     <div className="page">
       <PageHeader title="Dashboard" />
-      <section className="panel" aria-labelledby="runs-chart-title">
-        <div className="panel-header">
-          <h2 id="runs-chart-title">Runs</h2>
-        </div>
-        <div className="panel-body">
-          <EmptyState>Charts of recent job and crawler runs, by state and duration, will appear here.</EmptyState>
-        </div>
-      </section>
-      <LivePanel />
+      <DashboardRuns subscribe={bus.subscribe} liveStatus={live.status} />
+      <LivePanel live={live} subscribe={bus.subscribe} />
     </div>
   );
 }
