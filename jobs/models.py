@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -49,3 +50,141 @@ class RunEvent(models.Model):
         for key, value in self.payload.items():
             message.setdefault(key, value)
         return message
+
+
+DEFAULT_TIMEOUT_MINUTES = 2880.0  # 48 hours, as AWS Glue
+
+
+class Job(models.Model):
+    """A job definition: its graph and the settings that govern its runs (docs/runs.md).
+
+    Saved only through jobs.runs.jobs.save_job, which also records a JobVersion.
+    """
+
+    name = models.CharField(max_length=255, unique=True)
+    description = models.TextField(blank=True, default="")
+    graph = models.JSONField()
+    default_parameters = models.JSONField(default=dict, blank=True)
+    max_retries = models.PositiveIntegerField(default=0)
+    # Minutes, fractions allowed (a test or a quick job may want seconds).
+    timeout_minutes = models.FloatField(default=DEFAULT_TIMEOUT_MINUTES)
+    max_concurrent_runs = models.PositiveIntegerField(default=1)
+    tags = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobVersion(models.Model):
+    """What a job was at one save; never changed, so a run can always be explained by its graph."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True, default="")
+    graph = models.JSONField()
+    default_parameters = models.JSONField(default=dict, blank=True)
+    max_retries = models.PositiveIntegerField(default=0)
+    timeout_minutes = models.FloatField(default=DEFAULT_TIMEOUT_MINUTES)
+    max_concurrent_runs = models.PositiveIntegerField(default=1)
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["job_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="job_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+
+class JobRun(models.Model):
+    """One execution of one job version (docs/runs.md "What a run records")."""
+
+    class State(models.TextChoices):
+        WAITING = "WAITING"
+        STARTING = "STARTING"
+        RUNNING = "RUNNING"
+        STOPPING = "STOPPING"
+        STOPPED = "STOPPED"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+        TIMEOUT = "TIMEOUT"
+        ERROR = "ERROR"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="runs")
+    job_version = models.ForeignKey(JobVersion, on_delete=models.PROTECT, related_name="runs")
+    parameters = models.JSONField(default=dict, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
+    previous_run = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    # {"kind": "user"|"schedule"|"trigger"|"retry", "name": ...}; the kind is copied to `trigger` for filtering.
+    started_by = models.JSONField(default=dict)
+    trigger = models.CharField(max_length=16, default="user", db_index=True)
+    state = models.CharField(max_length=16, choices=State.choices, db_index=True)
+    timeout_minutes = models.FloatField(default=DEFAULT_TIMEOUT_MINUTES)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True, default="")
+    # The worker's last sign of life for this run; the reaper ends runs whose worker went quiet.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Set when publishing began: from then on a stop is refused (409) and a timeout lets it finish.
+    publishing_at = models.DateTimeField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    outputs = models.JSONField(default=dict, blank=True)
+    rows_out = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["job", "state"], name="jobrun_job_state")]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of {self.job_id} ({self.state})"
+
+    @property
+    def waiting_seconds(self) -> float | None:
+        end = self.started_at or self.completed_at
+        return (end - self.created_at).total_seconds() if end else None
+
+    @property
+    def execution_seconds(self) -> float | None:
+        if self.started_at and self.completed_at:
+            return (self.completed_at - self.started_at).total_seconds()
+        return None
+
+
+class NodeRun(models.Model):
+    """One node of one run: its state, rows and timing (docs/runs.md "Per node")."""
+
+    class State(models.TextChoices):
+        WAITING = "WAITING"
+        RUNNING = "RUNNING"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+        STOPPED = "STOPPED"
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="nodes")
+    node = models.CharField(max_length=255)
+    type = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.WAITING)
+    rows_out = models.BigIntegerField(null=True, blank=True)
+    rows_out_by_port = models.JSONField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.BigIntegerField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["run", "node"], name="node_run_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.node} of run {self.run_id} ({self.state})"

@@ -19,3 +19,9 @@ from glueweb.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
+
+if not DATABASE_URL:  # noqa: F405
+    # A file rather than SQLite's shared in-memory database: tests that run a real worker in a
+    # thread write from several connections at once, and shared-cache locks fail at once
+    # ("database table is locked") where a file's locks wait (the busy timeout), as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(GLUEWEB_HOME / "test.sqlite3")}  # noqa: F405

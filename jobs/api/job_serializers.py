@@ -1,0 +1,70 @@
+"""Jobs in and out of the API: what may be set, checked field by field (a 400 names the field)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from jobs.engine.graph import FORMAT
+from jobs.models import Job, JobVersion
+from jobs.runs.jobs import declared_parameters
+
+MAX_GRAPH_BYTES = 2 * 1024 * 1024
+MAX_TIMEOUT_MINUTES = 7 * 24 * 60.0
+
+
+class JobSerializer(serializers.ModelSerializer[Job]):
+    name = serializers.CharField(
+        max_length=255, validators=[UniqueValidator(queryset=Job.objects.all(), message="a job with this name exists")]
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    graph = serializers.JSONField()
+    default_parameters = serializers.DictField(required=False, default=dict)
+    max_retries = serializers.IntegerField(required=False, min_value=0, max_value=10, default=0)
+    timeout_minutes = serializers.FloatField(required=False, min_value=0.01, max_value=MAX_TIMEOUT_MINUTES)
+    max_concurrent_runs = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=1)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=50
+    )
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "name", "description", "graph", "default_parameters", "max_retries", "timeout_minutes",
+            "max_concurrent_runs", "tags", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
+
+    def validate_graph(self, graph: Any) -> Any:
+        if not isinstance(graph, dict):
+            raise serializers.ValidationError("the graph must be a JSON object")
+        if graph.get("format") != FORMAT:
+            raise serializers.ValidationError(f'graph.format must be "{FORMAT}"')
+        if len(json.dumps(graph)) > MAX_GRAPH_BYTES:
+            raise serializers.ValidationError("the graph is larger than 2 MB")
+        return graph
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        graph = attrs.get("graph", self.instance.graph if self.instance else {})
+        defaults = attrs.get("default_parameters", self.instance.default_parameters if self.instance else {})
+        unknown = sorted(set(defaults) - declared_parameters(graph))
+        if unknown:
+            raise serializers.ValidationError(
+                {"default_parameters": [f"the graph declares no parameter named {name!r}" for name in unknown]}
+            )
+        return attrs
+
+
+class JobVersionSerializer(serializers.ModelSerializer[JobVersion]):
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = JobVersion
+        fields = [
+            "number", "name", "description", "graph", "default_parameters", "max_retries", "timeout_minutes",
+            "max_concurrent_runs", "tags", "created_at", "created_by",
+        ]  # fmt: skip
+        read_only_fields = fields

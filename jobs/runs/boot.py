@@ -1,0 +1,10 @@
+"""Preloaded by the run forkserver: Django and the engine imported once, so each run's child forks ready."""
+
+from __future__ import annotations
+
+import django
+
+django.setup()
+
+import jobs.engine.compiler  # noqa: E402
+import jobs.runs.child  # noqa: E402,F401

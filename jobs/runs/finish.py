@@ -1,0 +1,108 @@
+"""Ending runs: node records, the final state, then retries and the next waiting run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jobs.events import append_event
+from jobs.models import JobRun, NodeRun, RunEvent
+from jobs.runs.start import admit_waiting, start_run
+from jobs.runs.states import ERROR, FAILED, FINAL, JOB_RUNS, STOPPED, STOPPING
+
+log = logging.getLogger(__name__)
+
+NODE_FINAL = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED, NodeRun.State.STOPPED})
+
+
+def node_event(node: NodeRun) -> None:
+    payload: dict[str, Any] = {"node": node.node, "state": node.state, "node_type": node.type}
+    if node.state in NODE_FINAL:
+        payload["rows_out"] = node.rows_out
+        payload["duration_ms"] = node.duration_ms
+        if node.rows_out_by_port:
+            payload["rows_out_by_port"] = node.rows_out_by_port
+    append_event(RunEvent.Kind.JOB, node.run_id, "node.state", payload)
+
+
+def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
+    """Apply per-node results ({node: {state, rows_out, ...}}); every unfinished node not named ends STOPPED."""
+    now = timezone.now()
+    with transaction.atomic():
+        for node in NodeRun.objects.select_for_update().filter(run=run).order_by("position"):
+            if node.state in NODE_FINAL:
+                continue
+            result = results.get(node.node, {"state": NodeRun.State.STOPPED})
+            node.state = result.get("state") or NodeRun.State.STOPPED
+            node.rows_out = result.get("rows_out")
+            node.rows_out_by_port = result.get("rows_out_by_port")
+            node.completed_at = now
+            if result.get("duration_ms") is not None:
+                node.duration_ms = int(result["duration_ms"])
+            elif node.started_at is not None:
+                node.duration_ms = int((now - node.started_at).total_seconds() * 1000)
+            node.error = result.get("error")
+            node.save()
+            node_event(node)
+
+
+def end_run(run: JobRun, state: str, *, error: Mapping[str, Any] | None = None, **fields: Any) -> JobRun | None:
+    """Move a run to a final state (a stop that arrived meanwhile wins: STOPPING ends STOPPED).
+
+    Returns the run as ended, or None if it had already ended. In the same
+    transaction the job's next waiting run is admitted and a failure may be
+    retried, so whoever sees the final state also sees the retry.
+    """
+    assert state in FINAL
+    with transaction.atomic():
+        ended = JOB_RUNS.move(run, state, error=dict(error) if error else None, **fields)
+        if ended is None:
+            current = JobRun.objects.get(pk=run.pk)
+            if current.state != STOPPING:
+                return None
+            ended = JOB_RUNS.move(current, STOPPED, **fields)
+            if ended is None:
+                return None
+        after_end(ended)
+        return ended
+
+
+def after_end(run: JobRun) -> None:
+    admit_waiting(run.job_id)
+    maybe_retry(run)
+
+
+def retryable(run: JobRun) -> bool:
+    if run.state not in (FAILED, ERROR):
+        return False
+    if run.state == FAILED and (run.error or {}).get("type") == "validation":
+        return False  # the same graph fails the same way
+    return run.attempt < run.job_version.max_retries
+
+
+def maybe_retry(run: JobRun) -> JobRun | None:
+    if not retryable(run):
+        return None
+    retry = start_run(
+        run.job,
+        started_by={"kind": "retry", "name": None},
+        parameters=run.parameters,
+        timeout_minutes=run.timeout_minutes,
+        version=run.job_version,
+        attempt=run.attempt + 1,
+        previous_run=run,
+    )
+    from jobs.runs.logs import write_log
+
+    write_log(run.pk, "INFO", f"retrying as run {retry.pk} (attempt {retry.attempt})")
+    return retry
+
+
+def targets_rows(nodes: Iterable[Mapping[str, Any]], targets: set[str]) -> int | None:
+    counts = [n.get("rows_out") for n in nodes if n.get("node") in targets]
+    known = [c for c in counts if c is not None]
+    return sum(known) if known else None
