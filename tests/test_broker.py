@@ -42,16 +42,25 @@ def test_concurrent_producers_and_consumers_each_message_arrives_once_and_whole(
             q.close()
 
     def consume() -> None:
+        # Every consumer keeps taking until all messages arrived (a consumer that left early
+        # would hand back what it had prefetched, to nobody); it gives up only after a long
+        # quiet spell, so a lost message fails the test instead of hanging it.
         try:
             with _connection(tmp_path) as conn:
                 q = conn.SimpleQueue("work")
+                quiet = 0
                 while True:
+                    with lock:
+                        if len(received) >= len(sent):
+                            break
                     try:
                         message = q.get(block=True, timeout=0.2)
                     except queue.Empty:
-                        if done_producing.is_set():
+                        quiet = quiet + 1 if done_producing.is_set() else 0
+                        if quiet > 150:
                             break
                         continue
+                    quiet = 0
                     message.ack()
                     with lock:
                         received.append(message.payload)
