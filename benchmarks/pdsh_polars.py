@@ -398,29 +398,5 @@ def q22(t: Tables) -> pl.LazyFrame:
 
 
 QUERIES: dict[str, Callable[[Tables], pl.LazyFrame]] = {
-    f.__name__: f
-    for f in (
-        q01,
-        q02,
-        q03,
-        q04,
-        q05,
-        q06,
-        q07,
-        q08,
-        q09,
-        q10,
-        q11,
-        q12,
-        q13,
-        q14,
-        q15,
-        q16,
-        q17,
-        q18,
-        q19,
-        q20,
-        q21,
-        q22,
-    )
+    name: globals()[name] for name in (f"q{n:02d}" for n in range(1, 23))
 }

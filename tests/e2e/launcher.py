@@ -376,6 +376,24 @@ class RunningApp:
     def session(self) -> Session:
         return Session(self.url, self.username, self.password)
 
+    def create_user(self, role: str) -> tuple[str, str]:
+        """A user holding only `role`, created in the app's own database by its own manage.py."""
+        username, password = f"{role}_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+        script = (
+            "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+            f"u = get_user_model().objects.create_user({username!r}, password={password!r}); "
+            f"u.groups.add(Group.objects.get(name={role!r}))"
+        )
+        subprocess.run(
+            [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "-c", script],
+            cwd=REPO_ROOT,
+            env=self.environment(),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        return username, password
+
     def wait_for_worker(self, timeout: float = 30.0) -> dict[str, Any]:
         """Poll /healthz (signed in) until it reports a live worker; return that report."""
         session = self.session()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.browser import sign_in
-from tests.e2e.launcher import REPO_ROOT, RunningApp, free_port
+from tests.e2e.launcher import RunningApp, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -341,25 +339,6 @@ def test_a_connection_is_created_with_a_write_only_secret_and_tested_from_its_pa
     api.call("GET", f"/connections/{name}/", expect_status=404)
 
 
-def make_viewer(app: RunningApp) -> tuple[str, str]:
-    """A user holding only the viewer role, created in the app's own database by its own manage.py."""
-    username, password = unique("viewer"), secrets.token_urlsafe(12)
-    script = (
-        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
-        f"u = get_user_model().objects.create_user({username!r}, password={password!r}); "
-        "u.groups.add(Group.objects.get(name='viewer'))"
-    )
-    subprocess.run(
-        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "-c", script],
-        cwd=REPO_ROOT,
-        env=app.environment(),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return username, password
-
-
 def test_a_viewer_browses_the_catalog_but_sees_no_edit_controls(
     admin_page: Page, api: CatalogApi, app: RunningApp, browser_page: Callable[[], Page]
 ) -> None:
@@ -371,7 +350,7 @@ def test_a_viewer_browses_the_catalog_but_sees_no_edit_controls(
         {"name": connection, "connection_type": "s3", "properties": {"bucket": "b"}, "secrets": {"session_token": "t"}},
         201,
     )
-    username, password = make_viewer(app)
+    username, password = app.create_user("viewer")
     page = browser_page()
     sign_in(page, app.url, username, password, f"/catalog/databases/{database}/tables/{table}")
 

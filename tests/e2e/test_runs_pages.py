@@ -10,15 +10,13 @@ wipe).
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.browser import sign_in
-from tests.e2e.launcher import REPO_ROOT, RunningApp
+from tests.e2e.launcher import RunningApp
 
 pytestmark = pytest.mark.e2e
 
@@ -213,25 +211,6 @@ def test_a_long_run_stopped_from_its_page_ends_stopped_live_and_publishes_nothin
     assert not target.exists() or not any(target.iterdir()), "a stopped run published output"
 
 
-def make_viewer(app: RunningApp) -> tuple[str, str]:
-    """A user holding only the viewer role, created in the app's own database by its own manage.py."""
-    username, password = f"viewer_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
-    script = (
-        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
-        f"u = get_user_model().objects.create_user({username!r}, password={password!r}); "
-        "u.groups.add(Group.objects.get(name='viewer'))"
-    )
-    subprocess.run(
-        [sys.executable, str(REPO_ROOT / "manage.py"), "shell", "-c", script],
-        cwd=REPO_ROOT,
-        env=app.environment(),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return username, password
-
-
 def test_a_viewer_watches_a_run_live_but_is_offered_neither_stop_nor_run_again(
     page: Page, context: BrowserContext, app: RunningApp
 ) -> None:
@@ -241,7 +220,7 @@ def test_a_viewer_watches_a_run_live_but_is_offered_neither_stop_nor_run_again(
     job = create_job(admin, long_graph(str(target)))
     run = admin.call("POST", f"/jobs/{job['id']}/runs/", {}, 201)
 
-    username, password = make_viewer(app)
+    username, password = app.create_user("viewer")
     viewer = context.browser.new_context() if context.browser else None
     assert viewer is not None
     try:
