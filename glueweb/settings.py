@@ -215,6 +215,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Job runs, node runs, crawlers and crawler runs each have a `state` with its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "RunStateEnum": "jobs.models.JobRun.State",
+        "NodeRunStateEnum": "jobs.models.NodeRun.State",
+        "CrawlerStateEnum": "crawlers.models.CrawlerState",
+        "CrawlerRunStateEnum": "crawlers.models.CrawlerRunState",
+    },
 }
 
 # --- Static files and the single-page app -------------------------------------

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from glueweb.roles import Capability
+from jobs.api import graph_serializers as doc
 from jobs.engine import registry
 from jobs.engine.export import ExportError, export_script
 from jobs.engine.graph import FORMAT
@@ -81,10 +83,12 @@ class GraphView(APIView):
 
 
 class NodeTypesView(APIView):
+    @extend_schema(responses={200: doc.NodeTypeSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response([t.describe() for t in registry.all_types()])
 
 
+@extend_schema(request=doc.GRAPH_REQUEST, responses={200: doc.VALIDATION, 400: doc.GRAPH_ERRORS})
 class ValidateView(GraphView):
     """POST a graph document -> {"valid": bool, "errors": [...]}."""
 
@@ -93,6 +97,7 @@ class ValidateView(GraphView):
         return Response({"valid": not errors, "errors": errors})
 
 
+@extend_schema(request=doc.GRAPH_REQUEST, responses={200: doc.SCHEMAS, 400: doc.GRAPH_ERRORS})
 class SchemaView(GraphView):
     """POST a graph document -> {"nodes": {id: {"ports": {port: [{name, type, comment}]}}}, "errors": [...]}."""
 
@@ -107,6 +112,7 @@ def _bounded(rest: dict[str, Any], key: str, default: int, maximum: int) -> int:
     return value
 
 
+@extend_schema(request=doc.PreviewRequestSerializer, responses={200: doc.PREVIEW, 400: doc.GRAPH_ERRORS})
 class PreviewView(GraphView):
     """POST {graph, node, port?, limit?, sample_rows?} -> {node, port, columns, rows, sample}."""
 
@@ -130,6 +136,7 @@ class PreviewView(GraphView):
         return Response(result)
 
 
+@extend_schema(request=doc.EXPORT_REQUEST, responses={200: doc.EXPORT, 400: doc.GRAPH_ERRORS})
 class ExportView(GraphView):
     """POST {graph, title?} -> {"filename": "job.py", "script": "..."}."""
 

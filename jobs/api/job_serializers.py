@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from jobs.api.graph_serializers import GraphField
 from jobs.engine.graph import FORMAT
-from jobs.models import Job, JobVersion
+from jobs.models import Job, JobRun, JobVersion
 from jobs.runs.jobs import declared_parameters
 
 MAX_GRAPH_BYTES = 2 * 1024 * 1024
@@ -21,7 +23,7 @@ class JobSerializer(serializers.ModelSerializer[Job]):
         max_length=255, validators=[UniqueValidator(queryset=Job.objects.all(), message="a job with this name exists")]
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    graph = serializers.JSONField()
+    graph = GraphField()
     default_parameters = serializers.DictField(required=False, default=dict)
     max_retries = serializers.IntegerField(required=False, min_value=0, max_value=10, default=0)
     timeout_minutes = serializers.FloatField(required=False, min_value=0.01, max_value=MAX_TIMEOUT_MINUTES)
@@ -56,6 +58,27 @@ class JobSerializer(serializers.ModelSerializer[Job]):
                 {"default_parameters": [f"the graph declares no parameter named {name!r}" for name in unknown]}
             )
         return attrs
+
+
+class LastRunSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(JobRun.State.choices)
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class JobWithLastRunSerializer(JobSerializer):
+    """A job as GET /api/jobs/ lists it: with its newest run, annotated by jobs.api.jobs.with_last_run."""
+
+    last_run = serializers.SerializerMethodField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "last_run"]
+
+    @extend_schema_field(LastRunSerializer(allow_null=True, help_text="The newest run; null when it never ran."))
+    def get_last_run(self, job: Job) -> dict[str, Any] | None:
+        values = {field: getattr(job, f"last_run_{field}") for field in ("id", "state", "created_at", "completed_at")}
+        return None if values["id"] is None else dict(LastRunSerializer(values).data)
 
 
 class JobVersionSerializer(serializers.ModelSerializer[JobVersion]):

@@ -5,14 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs.api.job_serializers import JobSerializer, JobVersionSerializer
+from jobs.api.graph_serializers import GRAPH_ERRORS_BODY
+from jobs.api.job_serializers import JobSerializer, JobVersionSerializer, JobWithLastRunSerializer
 from jobs.api.run_serializers import RunDetailSerializer, StartSerializer
 from jobs.engine.validate import analyze
 from jobs.models import Job, JobRun, JobVersion, RunEvent
@@ -20,15 +28,55 @@ from jobs.runs.jobs import current_version, declared_parameters, save_job
 from jobs.runs.start import admit_waiting, start_run
 from jobs.runs.states import ACTIVE
 
+FIELD_ERRORS_BODY = inline_serializer("JobFieldErrors", {"field": serializers.ListField(child=serializers.CharField())})
+FIELD_ERRORS = OpenApiResponse(
+    FIELD_ERRORS_BODY,
+    description="Bad input: an object mapping each offending field (e.g. `parameters.max_n`) to its messages.",
+)
+DETAIL = inline_serializer("JobDetailMessage", {"detail": serializers.CharField()})
+NOT_FOUND = OpenApiResponse(DETAIL, description="No such job.")
 
+
+def with_last_run(jobs: QuerySet[Job]) -> QuerySet[Job]:
+    """Annotate each job's newest run as last_run_{id,state,created_at,completed_at}, in the one query.
+
+    The newest run's id is found once per job; its other fields are then looked up by primary key,
+    rather than repeating the newest-run search for each field.
+    """
+    newest = JobRun.objects.filter(job=OuterRef("pk")).order_by("-id").values("id")[:1]
+
+    def field(name: str) -> Subquery:
+        return Subquery(JobRun.objects.filter(pk=OuterRef("last_run_id")).values(name)[:1])
+
+    return jobs.annotate(last_run_id=Subquery(newest)).annotate(
+        last_run_state=field("state"),
+        last_run_created_at=field("created_at"),
+        last_run_completed_at=field("completed_at"),
+    )
+
+
+@extend_schema_view(post=extend_schema(request=JobSerializer, responses={201: JobSerializer, 400: FIELD_ERRORS}))
 class JobList(generics.ListCreateAPIView[Job]):
     queryset = Job.objects.all()
-    serializer_class = JobSerializer
+
+    def get_queryset(self) -> QuerySet[Job]:
+        return with_last_run(super().get_queryset())
+
+    def get_serializer_class(self) -> type[JobSerializer]:
+        return JobWithLastRunSerializer if self.request.method == "GET" else JobSerializer
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = save_job(None, serializer.validated_data, self.request.user)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: JobSerializer, 404: NOT_FOUND}),
+    put=extend_schema(responses={200: JobSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND}),
+    patch=extend_schema(responses={200: JobSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND}),
+    delete=extend_schema(
+        responses={204: None, 404: NOT_FOUND, 409: OpenApiResponse(DETAIL, description="The job has runs going.")}
+    ),
+)
 class JobDetail(generics.RetrieveUpdateDestroyAPIView[Job]):
     queryset = Job.objects.all()
     serializer_class = JobSerializer
@@ -53,6 +101,7 @@ class JobDetail(generics.RetrieveUpdateDestroyAPIView[Job]):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(get=extend_schema(responses={200: JobVersionSerializer(many=True), 404: NOT_FOUND}))
 class JobVersionList(generics.ListAPIView[JobVersion]):
     serializer_class = JobVersionSerializer
     pagination_class = None
@@ -62,6 +111,7 @@ class JobVersionList(generics.ListAPIView[JobVersion]):
         return JobVersion.objects.filter(job=job).order_by("-number")
 
 
+@extend_schema_view(get=extend_schema(responses={200: JobVersionSerializer, 404: NOT_FOUND}))
 class JobVersionDetail(generics.RetrieveAPIView[JobVersion]):
     serializer_class = JobVersionSerializer
 
@@ -74,7 +124,21 @@ class StartRun(APIView):
 
     required_capability = "operate"
 
-    @extend_schema(request=StartSerializer, responses={201: RunDetailSerializer})
+    @extend_schema(
+        request=StartSerializer,
+        responses={
+            201: RunDetailSerializer,
+            400: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="StartRunErrors",
+                    serializers=[FIELD_ERRORS_BODY, GRAPH_ERRORS_BODY],
+                    resource_type_field_name=None,
+                ),
+                description="Bad fields (`parameters.<name>`, `timeout_minutes`), or the graph errors at these values.",
+            ),
+            404: NOT_FOUND,
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(Job, pk=pk)
         body = StartSerializer(data=request.data)

@@ -9,7 +9,13 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -23,6 +29,13 @@ from jobs.runs.stop import StopRefused, request_stop
 
 EVENTS_PAGE = 1000
 TRIGGERS = {"user", "schedule", "trigger", "retry"}
+
+DETAIL = inline_serializer("RunDetailMessage", {"detail": serializers.CharField()})
+NOT_FOUND = OpenApiResponse(DETAIL, description="No such run.")
+FIELD_ERRORS = OpenApiResponse(
+    inline_serializer("RunFieldErrors", {"field": serializers.ListField(child=serializers.CharField())}),
+    description="A bad filter: an object mapping the query parameter to its messages.",
+)
 
 
 class RunCursor(CursorPagination):
@@ -57,7 +70,8 @@ def _int(field: str, raw: str, minimum: int = 0) -> int:
         OpenApiParameter("trigger", str, description="user, schedule, trigger or retry"),
         OpenApiParameter("since", str, description="created at or after (ISO 8601)"),
         OpenApiParameter("until", str, description="created before (ISO 8601)"),
-    ]
+    ],
+    responses={200: RunSerializer(many=True), 400: FIELD_ERRORS},
 )
 class RunList(generics.ListAPIView[JobRun]):
     serializer_class = RunSerializer
@@ -85,6 +99,7 @@ class RunList(generics.ListAPIView[JobRun]):
         return runs
 
 
+@extend_schema_view(get=extend_schema(responses={200: RunDetailSerializer, 404: NOT_FOUND}))
 class RunDetail(generics.RetrieveAPIView[JobRun]):
     serializer_class = RunDetailSerializer
     queryset = JobRun.objects.select_related("job", "job_version").prefetch_related("nodes")
@@ -95,7 +110,14 @@ class StopRun(APIView):
 
     required_capability = "operate"
 
-    @extend_schema(request=None, responses={202: RunDetailSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: RunDetailSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(DETAIL, description="The run has ended, or is publishing its outputs."),
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         run = get_object_or_404(JobRun, pk=pk)
         try:
@@ -109,8 +131,13 @@ class RunEvents(APIView):
     """GET /api/runs/<id>/events/?after=<seq>: the stored events, as the WebSocket sends them."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
+        parameters=[
+            OpenApiParameter("after", int, description="The last sequence number the client has (default 0)."),
+            OpenApiParameter("limit", int, description=f"At most this many events (1 to {EVENTS_PAGE})."),
+        ],
         responses={
+            400: FIELD_ERRORS,
+            404: NOT_FOUND,
             200: inline_serializer(
                 "RunEvents",
                 {
@@ -118,7 +145,7 @@ class RunEvents(APIView):
                     "last": serializers.IntegerField(),
                     "more": serializers.BooleanField(),
                 },
-            )
+            ),
         },
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -140,7 +167,7 @@ class RunEvents(APIView):
 class RunLog(APIView):
     """GET /api/runs/<id>/logs/: the run's log as a text file."""
 
-    @extend_schema(responses={(200, "text/plain"): str})
+    @extend_schema(responses={(200, "text/plain"): str, 404: NOT_FOUND})
     def get(self, request: Request, pk: int) -> Any:
         run = get_object_or_404(JobRun, pk=pk)
         response = StreamingHttpResponse(log_lines(run.pk), content_type="text/plain; charset=utf-8")

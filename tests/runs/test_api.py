@@ -230,3 +230,56 @@ def test_a_job_with_unfinished_runs_cannot_be_deleted(
     JobRun.objects.filter(pk=run.pk).update(state="SUCCEEDED")
     assert editor.delete(f"/api/jobs/{job.pk}/").status_code == 204
     assert not Job.objects.exists() and not JobRun.objects.exists()
+
+
+def _finish(run: JobRun, state: str, minutes_ago: float = 0) -> None:
+    """Move a run's row straight to an end state (the API under test only reads it)."""
+    ended = timezone.now() - timedelta(minutes=minutes_ago)
+    JobRun.objects.filter(pk=run.pk).update(state=state, started_at=ended, completed_at=ended)
+
+
+def test_the_jobs_list_shows_each_jobs_newest_run(
+    db: None, api: Callable[..., APIClient], make_job: Callable[..., Job]
+) -> None:
+    daily, weekly = make_job(name="daily", max_concurrent_runs=5), make_job(name="weekly")
+    make_job(name="new")
+    _finish(start_run(daily, started_by=USER), "SUCCEEDED", minutes_ago=10)
+    newest = start_run(daily, started_by=USER)
+    _finish(newest, "FAILED")
+    other = start_run(weekly, started_by=USER)  # still STARTING: no completed_at yet
+    jobs = {job["name"]: job for job in api("viewer").get("/api/jobs/").json()}
+    newest.refresh_from_db()
+    assert jobs["daily"]["last_run"] == {
+        "id": newest.pk,
+        "state": "FAILED",
+        "created_at": newest.created_at.isoformat().replace("+00:00", "Z"),
+        "completed_at": newest.completed_at.isoformat().replace("+00:00", "Z"),  # type: ignore[union-attr]
+    }
+    assert jobs["weekly"]["last_run"] == {**jobs["weekly"]["last_run"], "id": other.pk, "state": "STARTING"}
+    assert jobs["weekly"]["last_run"]["completed_at"] is None
+    assert jobs["new"]["last_run"] is None
+    # The job's own answers keep their shape: only the list carries last_run.
+    assert "last_run" not in api("viewer").get(f"/api/jobs/{daily.pk}/").json()
+
+
+def test_the_jobs_list_costs_the_same_queries_for_many_jobs_as_for_one(
+    db: None,
+    api: Callable[..., APIClient],
+    make_job: Callable[..., Job],
+    django_assert_max_num_queries: Callable[[int], Any],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = api("viewer")
+    _finish(start_run(make_job(), started_by=USER), "SUCCEEDED")
+    viewer.get("/api/jobs/")  # the first request may load per-process caches
+    with CaptureQueriesContext(connection) as one_job:
+        assert len(viewer.get("/api/jobs/").json()) == 1
+    for _ in range(12):
+        job = make_job(max_concurrent_runs=3)
+        for _ in range(3):
+            _finish(start_run(job, started_by=USER), "SUCCEEDED")
+    with django_assert_max_num_queries(len(one_job.captured_queries)):
+        answer = viewer.get("/api/jobs/").json()
+    assert len(answer) == 13 and all(job["last_run"]["state"] == "SUCCEEDED" for job in answer)

@@ -8,7 +8,9 @@ import { copyName } from "./api";
 
 const GRAPH = { format: "glueweb.graph/1", parameters: [], nodes: [], edges: [] };
 
-function job(id: number, name: string) {
+const FINISHED = { id: 7, state: "SUCCEEDED", created_at: "2026-11-03T08:00:00Z", completed_at: "2026-11-03T08:01:00Z" };
+
+function job(id: number, name: string, last_run: typeof FINISHED | null = null) {
   return {
     id,
     name,
@@ -22,12 +24,13 @@ function job(id: number, name: string) {
     version: 3,
     created_at: "2026-11-01T10:00:00Z",
     updated_at: "2026-11-02T10:00:00Z",
+    last_run,
   };
 }
 
 /** A small in-memory jobs API behind fetch, recording every request. */
 function serveJobs() {
-  let jobs = [job(1, "orders daily"), job(2, "customers")];
+  let jobs = [job(1, "orders daily", FINISHED), job(2, "customers")];
   const requests: { method: string; url: string; body: unknown }[] = [];
   const fetchMock = vi.fn<typeof fetch>(async (input, init) => {
     const url = String(input);
@@ -49,8 +52,6 @@ function serveJobs() {
       jobs = jobs.filter((j) => j.id !== Number(match[1]));
       return new Response(null, { status: 204 });
     }
-    if (url.startsWith("/api/runs/?job=1")) return jsonResponse({ results: [{ id: 7, job: 1, state: "SUCCEEDED", created_at: "2026-11-03T08:00:00Z" }] });
-    if (url.startsWith("/api/runs/?job=")) return jsonResponse({ results: [] });
     return jsonResponse({ detail: "Not found." }, 404);
   });
   vi.stubGlobal("fetch", fetchMock);
@@ -69,14 +70,15 @@ function renderPage() {
 }
 
 describe("the Jobs page", () => {
-  it("lists the jobs with their last run", async () => {
-    serveJobs();
+  it("lists the jobs with their last run, from the one list request", async () => {
+    const requests = serveJobs();
     renderPage();
     const row = await screen.findByRole("row", { name: /orders daily/ });
-    await waitFor(() => expect(within(row).getByTestId("last-run").textContent).toMatch(/^SUCCEEDED · /));
+    expect(within(row).getByTestId("last-run").textContent).toBe(`SUCCEEDED · ${new Date(FINISHED.created_at).toLocaleString()}`);
     const other = screen.getByRole("row", { name: /customers/ });
-    await waitFor(() => expect(within(other).getByTestId("last-run").textContent).toBe("never run"));
+    expect(within(other).getByTestId("last-run").textContent).toBe("never run");
     expect(within(row).getByRole("link", { name: "orders daily" }).getAttribute("href")).toBe("/jobs/1");
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /api/jobs/"]);
   });
 
   it("duplicates a job under a free name, with its graph and settings", async () => {
@@ -87,6 +89,7 @@ describe("the Jobs page", () => {
     const post = requests.find((r) => r.method === "POST");
     expect(post?.body).toMatchObject({ name: "orders daily (copy)", graph: GRAPH, max_retries: 0 });
     expect(post?.body).not.toHaveProperty("id");
+    expect(post?.body).not.toHaveProperty("last_run");
   });
 
   it("renames a job in place", async () => {

@@ -10,18 +10,11 @@ import {
   deleteJob,
   downloadText,
   exportDocument,
-  lastRun,
   listJobs,
   updateJob,
-  type Job,
   type JobSettings,
-  type RunSummary,
+  type ListedJob,
 } from "./api";
-
-interface Row {
-  job: Job;
-  last: RunSummary | null | undefined;
-}
 
 function when(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : "";
@@ -29,7 +22,7 @@ function when(iso: string | null | undefined): string {
 
 export function JobsPage() {
   const navigate = useNavigate();
-  const [rows, setRows] = useState<Row[] | null>(null);
+  const [rows, setRows] = useState<ListedJob[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
@@ -37,11 +30,8 @@ export function JobsPage() {
 
   const load = useCallback(async () => {
     try {
-      const jobs = await listJobs();
-      setRows(jobs.map((job) => ({ job, last: undefined })));
+      setRows(await listJobs());
       setError(null);
-      const lasts = await Promise.all(jobs.map((job) => lastRun(job.id).catch(() => null)));
-      setRows(jobs.map((job, index) => ({ job, last: lasts[index] })));
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     }
@@ -62,12 +52,12 @@ export function JobsPage() {
     }
   };
 
-  const names = new Set((rows ?? []).map((row) => row.job.name));
+  const names = new Set((rows ?? []).map((job) => job.name));
 
-  const duplicate = (job: Job) => {
+  const duplicate = (job: ListedJob) => {
     const name = copyName(job.name, names);
-    const { id: _id, version: _v, created_at: _c, updated_at: _u, ...rest } = job;
-    void [_id, _v, _c, _u];
+    const { id: _id, version: _v, created_at: _c, updated_at: _u, last_run: _l, ...rest } = job;
+    void [_id, _v, _c, _u, _l];
     return act(() => createJob({ ...rest, name }), `Created ${name}.`);
   };
 
@@ -135,7 +125,7 @@ export function JobsPage() {
             </tr>
           </thead>
           <tbody>
-            {rows.map(({ job, last }) => (
+            {rows.map((job) => (
               <tr key={job.id} data-job={job.name}>
                 <td>
                   {renaming?.id === job.id ? (
@@ -162,7 +152,7 @@ export function JobsPage() {
                 </td>
                 <td>{job.version}</td>
                 <td data-testid="last-run">
-                  {last === undefined ? "…" : last === null ? <span className="muted">never run</span> : `${last.state} · ${when(last.created_at)}`}
+                  {job.last_run === null ? <span className="muted">never run</span> : `${job.last_run.state} · ${when(job.last_run.created_at)}`}
                 </td>
                 <td>{when(job.updated_at)}</td>
                 <td>

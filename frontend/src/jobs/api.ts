@@ -23,6 +23,19 @@ export interface Job extends JobSettings {
   updated_at: string;
 }
 
+/** A job's newest run, as GET /api/jobs/ gives it with each job. */
+export interface LastRun {
+  id: number;
+  state: string;
+  created_at: string;
+  completed_at: string | null;
+}
+
+/** A job as the list answers it: with its newest run, or null when it never ran. */
+export interface ListedJob extends Job {
+  last_run: LastRun | null;
+}
+
 export interface JobVersion extends JobSettings {
   number: number;
   graph: GraphDocument;
@@ -68,8 +81,9 @@ function items<T>(answer: T[] | { results: T[] }): T[] {
   return Array.isArray(answer) ? answer : answer.results;
 }
 
-export async function listJobs(signal?: AbortSignal): Promise<Job[]> {
-  return items(await apiGet<Job[] | { results: Job[] }>("/api/jobs/", { signal }));
+/** Every job with its last run, in one request (the server finds the runs in the same query). */
+export async function listJobs(signal?: AbortSignal): Promise<ListedJob[]> {
+  return items(await apiGet<ListedJob[] | { results: ListedJob[] }>("/api/jobs/", { signal }));
 }
 
 export function getJob(id: number, signal?: AbortSignal): Promise<Job> {
@@ -99,12 +113,6 @@ export function startRun(id: number, parameters: Record<string, unknown> = {}): 
 
 export function getRun(id: number, signal?: AbortSignal): Promise<RunDetail> {
   return apiGet<RunDetail>(`/api/runs/${id}/`, { signal });
-}
-
-/** The job's latest run, or null when it never ran. */
-export async function lastRun(jobId: number, signal?: AbortSignal): Promise<RunSummary | null> {
-  const answer = await apiGet<RunSummary[] | { results: RunSummary[] }>(`/api/runs/?job=${jobId}&page_size=1`, { signal });
-  return items(answer)[0] ?? null;
 }
 
 /** What an export file holds: the job's settings and its graph. */
