@@ -5,7 +5,7 @@
 The JSON files are what the benchmark runs and what the designer can import; this
 module is only a shorter way to author them (a graph is mostly edges, which are
 tedious to write by hand). Each query uses designer nodes only (read_files,
-filter, derived_column, join, aggregate, sort, limit, select_columns,
+filter, derived_column, join, aggregate, window, sort, limit, select_columns,
 rename_columns), never the `sql` node, so the benchmark measures the node
 compiler rather than Polars' SQL front end. Dates and constants are the TPC-H
 validation parameters, as in the PDS-H reference queries.
@@ -20,6 +20,19 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent / "pdsh"
 _AGG = re.compile(r"^(\w+)\((\*|\w+)\)(?:\s+as\s+(\w+))?$")
+
+
+def _function(text: str) -> dict[str, Any]:
+    """ "sum(col) as alias" -> {"function": "sum", "column": "col", "alias": "alias"}; count(*) has no column."""
+    match = _AGG.match(text)
+    assert match, text
+    function, column, alias = match.groups()
+    spec: dict[str, Any] = {"function": function}
+    if column != "*":
+        spec["column"] = column
+    if alias:
+        spec["alias"] = alias
+    return spec
 
 
 class Graph:
@@ -61,21 +74,18 @@ class Graph:
 
     def aggregate(self, node_id: str, source: str, group_by: list[str], *aggs: str) -> str:
         """`aggs`: "sum(col) as alias", "count(*) as alias", "count_distinct(col) as alias", ..."""
-        aggregations = []
-        for text in aggs:
-            match = _AGG.match(text)
-            assert match, text
-            function, column, alias = match.groups()
-            agg: dict[str, Any] = {"function": function}
-            if column != "*":
-                agg["column"] = column
-            if alias:
-                agg["alias"] = alias
-            aggregations.append(agg)
-        params: dict[str, Any] = {"aggregations": aggregations}
+        params: dict[str, Any] = {"aggregations": [_function(text) for text in aggs]}
         if group_by:
             params["group_by"] = group_by
         return self.add(node_id, "aggregate", params, **{"in": source})
+
+    def over(self, node_id: str, source: str, partition_by: list[str], *functions: str) -> str:
+        """A window node of whole-partition aggregates (SQL's `min(col) OVER (PARTITION BY ...)`).
+
+        `functions`: "min(col) as alias", as for aggregate; each adds a column to every row.
+        """
+        params = {"partition_by": partition_by, "functions": [_function(text) for text in functions]}
+        return self.add(node_id, "window", params, **{"in": source})
 
     def sort(self, node_id: str, source: str, *keys: str) -> str:
         """`keys`: column names, "-name" for descending."""
@@ -123,8 +133,8 @@ def q02() -> Graph:
     g.join("with_nations", "with_suppliers", g.read("nation"), "s_nationkey=n_nationkey")
     g.filter("europe", g.read("region"), "r_name = 'EUROPE'")
     g.join("eu_offers", "with_nations", "europe", "n_regionkey=r_regionkey")
-    g.aggregate("cheapest", "eu_offers", ["p_partkey"], "min(ps_supplycost) as min_cost")
-    g.join("best_offers", "eu_offers", "cheapest", "p_partkey=p_partkey", "ps_supplycost=min_cost")
+    g.over("cheapest", "eu_offers", ["p_partkey"], "min(ps_supplycost) as min_cost")
+    g.filter("best_offers", "cheapest", "ps_supplycost = min_cost")
     g.select("columns", "best_offers",
              "s_acctbal", "s_name", "n_name", "p_partkey", "p_mfgr", "s_address", "s_phone", "s_comment")  # fmt: skip
     g.sort("ordered", "columns", "-s_acctbal", "n_name", "s_name", "p_partkey")
@@ -340,8 +350,7 @@ def q17() -> Graph:
     g = Graph("q17")
     g.filter("parts", g.read("part"), "p_brand = 'Brand#23' AND p_container = 'MED BOX'")
     g.join("part_lines", "parts", g.read("lineitem"), "p_partkey=l_partkey")
-    g.aggregate("avg_by_part", "part_lines", ["p_partkey"], "mean(l_quantity) as avg_quantity")
-    g.join("with_avg", "part_lines", "avg_by_part", "p_partkey=p_partkey")
+    g.over("with_avg", "part_lines", ["p_partkey"], "mean(l_quantity) as avg_quantity")
     g.filter("small", "with_avg", "l_quantity < 0.2 * avg_quantity")
     g.aggregate("total", "small", [], "sum(l_extendedprice) as total")
     g.derive("yearly", "total", ("avg_yearly", "total / 7.0"))

@@ -94,6 +94,46 @@ CASES: dict[str, Case] = {
         ).with_columns(pl.col("row_number", "rank", "dense_rank").cast(pl.Int64)),
         inputs={"in": [pl.DataFrame({"g": ["a", "b", "a", "a"], "v": [2, 7, 1, 2]})]},
     ),
+    "window_partition_aggregates": Case(
+        "window",
+        {
+            "partition_by": ["country"],
+            "functions": [
+                {"function": "sum", "column": "total"},
+                {"function": "mean", "column": "qty", "alias": "avg_qty"},
+                {"function": "min", "column": "total"},
+                {"function": "max", "column": "id"},
+                {"function": "count", "column": "total"},
+                {"function": "count", "alias": "rows"},
+            ],
+        },
+        ORDERS.with_columns(
+            total_sum=pl.Series([10.0, 250.5, 10.0, 40.0]),
+            avg_qty=pl.Series([1.5, 3.0, 1.5, 5.0]),
+            total_min=pl.Series([10.0, 250.5, 10.0, 40.0]),
+            id_max=pl.Series([3, 2, 3, 4]),
+            total_count=pl.Series([1, 1, 1, 1]),
+            rows=pl.Series([2, 1, 2, 1]),
+        ),
+    ),
+    "window_whole_input_beside_rank": Case(
+        "window",
+        {
+            "order_by": [{"column": "total", "descending": True, "nulls_last": True}],
+            "functions": [
+                {"function": "rank"},
+                {"function": "sum", "column": "qty"},
+                {"function": "mean", "column": "total"},
+                {"function": "count"},
+            ],
+        },
+        ORDERS.with_columns(
+            rank=pl.Series([3, 1, 4, 2]),
+            qty_sum=pl.Series([11, 11, 11, 11]),
+            total_mean=pl.Series([300.5 / 3] * 4),
+            count=pl.Series([4, 4, 4, 4]),
+        ),
+    ),
     "filter": Case("filter", {"condition": "total > 20 AND country IS NOT NULL"}, ORDERS.filter(pl.col("id") == 2)),
     "filter_rules": Case(
         "filter",

@@ -1,4 +1,4 @@
-"""window: row_number, rank, dense_rank, lag, lead, cum_sum, rolling_mean over ordered partitions."""
+"""window: ordered functions (row_number, rank, ...) and whole-partition aggregates (sum, min, ...)."""
 
 from __future__ import annotations
 
@@ -10,33 +10,67 @@ import polars as pl
 from jobs.engine.nodeutil import columns_schema, no_duplicates, obj, require_column, require_columns, the_input
 from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
 
-FUNCTIONS = ["row_number", "rank", "dense_rank", "lag", "lead", "cum_sum", "rolling_mean"]
-NEEDS_COLUMN = {"lag", "lead", "cum_sum", "rolling_mean"}
+ORDERED = ["row_number", "rank", "dense_rank", "lag", "lead", "cum_sum", "rolling_mean"]
+# SQL's `f(x) OVER (PARTITION BY ...)` without ORDER BY: one value per partition, on every row of it.
+WHOLE_PARTITION = ["sum", "mean", "min", "max", "count"]
+FUNCTIONS = ORDERED + WHOLE_PARTITION
+NEEDS_COLUMN = {"lag", "lead", "cum_sum", "rolling_mean", "sum", "mean", "min", "max"}
+NEEDS_NUMBER = {"cum_sum", "rolling_mean", "sum", "mean"}
 
 
-def alias_of(f: Mapping[str, Any]) -> str:
+def window_alias(f: Mapping[str, Any]) -> str:
+    # Not `alias_of`: exported scripts hold one function per name, and aggregate has its own alias_of.
     if f.get("alias"):
         return str(f["alias"])
     return f"{f['column']}_{f['function']}" if f.get("column") else str(f["function"])
 
 
+def partition_aggregate(f: Mapping[str, Any], schema: Mapping[str, pl.DataType]) -> pl.Expr | None:
+    """The whole-partition aggregate `f` asks for, typed as SQL types it; None for an ordered function."""
+    kind = f["function"]
+    if kind == "count":
+        return pl.len().cast(pl.Int64) if not f.get("column") else pl.col(f["column"]).count().cast(pl.Int64)
+    if kind in ("min", "max"):
+        return getattr(pl.col(f["column"]), kind)()
+    if kind == "mean":
+        return pl.col(f["column"]).cast(pl.Float64).mean()
+    if kind != "sum":
+        return None
+    col, dtype = pl.col(f["column"]), schema[f["column"]]
+    if isinstance(dtype, pl.Decimal):
+        total = col.sum().cast(pl.Decimal(38, dtype.scale))
+    else:  # widen before adding, so that a sum of small integers cannot overflow their type
+        total = col.cast(pl.Int64 if dtype.is_integer() or dtype == pl.Boolean else pl.Float64).sum()
+    # SQL: the sum of no values is null, not 0.
+    return pl.when(col.count() > 0).then(total).otherwise(None)
+
+
 def window(
     frame: pl.LazyFrame, partition_by: Sequence[str], order_by: Sequence[Mapping[str, Any]], functions: Sequence[Any]
 ) -> pl.LazyFrame:
-    """Sort stably by partition and order keys, compute per partition, then restore the input order.
+    """One new column per function; the input's rows keep their order.
 
-    Sorting once makes every function a plain per-partition scan, and ties keep input order
-    (what row_number promises).
+    With whole-partition aggregates only, each is one `over` on the input as it is. With ordered
+    functions: sort stably by partition and order keys, compute per partition, then
+    restore the input order. Sorting once makes every such function a plain per-partition scan,
+    and ties keep input order (what row_number promises).
     """
+    schema = frame.collect_schema()
+
+    def per_partition(expr: pl.Expr) -> pl.Expr:
+        return expr.over(list(partition_by)) if partition_by else expr
+
+    aggregates = {window_alias(f): partition_aggregate(f, schema) for f in functions}
+    if all(expr is not None for expr in aggregates.values()):
+        return frame.with_columns(
+            per_partition(expr).alias(name) for name, expr in aggregates.items() if expr is not None
+        )
+
     keys = list(partition_by) + [o["column"] for o in order_by]
     descending = [False] * len(partition_by) + [bool(o.get("descending", False)) for o in order_by]
     nulls_last = [False] * len(partition_by) + [bool(o.get("nulls_last", False)) for o in order_by]
     row = "__glueweb_row"  # a local, so the exported copy of this function stands alone
-    schema = frame.collect_schema()
     ordered = frame.with_row_index(row).sort(keys, descending=descending, nulls_last=nulls_last, maintain_order=True)
-
-    def per_partition(expr: pl.Expr) -> pl.Expr:
-        return expr.over(list(partition_by)) if partition_by else expr
 
     number = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
     new_value = pl.any_horizontal([pl.col(o["column"]).ne_missing(pl.col(o["column"]).shift(1)) for o in order_by]) | (
@@ -44,8 +78,11 @@ def window(
     )
     exprs: list[pl.Expr] = []
     for f in functions:
-        name, kind = alias_of(f), f["function"]
-        if kind == "row_number":
+        name, kind = window_alias(f), f["function"]
+        aggregate = aggregates[name]
+        if aggregate is not None:
+            expr = aggregate  # the same on the sorted rows: it does not depend on their order
+        elif kind == "row_number":
             expr = number
         elif kind == "dense_rank":
             expr = new_value.cast(pl.Int64).cum_sum()
@@ -78,7 +115,7 @@ class Window(NodeType):
             "partition_by": columns_schema(0, default=[]),
             "order_by": {
                 "type": "array",
-                "minItems": 1,
+                "default": [],
                 "items": obj(
                     {
                         "column": {"type": "string", "minLength": 1},
@@ -104,36 +141,46 @@ class Window(NodeType):
                 ),
             },
         },
-        ["order_by", "functions"],
+        ["functions"],
     )
 
     def check(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
         schema = the_input(inputs)
         require_columns(schema, params.get("partition_by", []), "params.partition_by")
-        for i, o in enumerate(params["order_by"]):
+        order_by = params.get("order_by", [])
+        for i, o in enumerate(order_by):
             require_column(schema, o["column"], f"params.order_by.{i}.column")
         for i, f in enumerate(params["functions"]):
-            where = f"params.functions.{i}"
-            if f["function"] in NEEDS_COLUMN:
-                if "column" not in f:
-                    raise NodeProblem(f"{where}.column", f"{f['function']} needs a column")
+            where, kind = f"params.functions.{i}", f["function"]
+            if kind in NEEDS_COLUMN and "column" not in f:
+                raise NodeProblem(f"{where}.column", f"{kind} needs a column")
+            if "column" in f and (kind in NEEDS_COLUMN or kind == "count"):  # numberings ignore a column
                 require_column(schema, f["column"], f"{where}.column")
-                if f["function"] in ("cum_sum", "rolling_mean") and not schema[f["column"]].is_numeric():
-                    raise NodeProblem(f"{where}.column", f"{f['function']} needs a numeric column")
-            if f["function"] == "rolling_mean" and "window" not in f:
+                dtype = schema[f["column"]]
+                if kind in NEEDS_NUMBER and not (
+                    dtype.is_numeric() or (kind in WHOLE_PARTITION and dtype == pl.Boolean)
+                ):
+                    raise NodeProblem(f"{where}.column", f"{kind} needs a numeric column, not {dtype}")
+                if kind in ("min", "max") and dtype.is_nested():
+                    raise NodeProblem(f"{where}.column", f"{kind} needs a column with ordered values, not {dtype}")
+            if kind == "rolling_mean" and "window" not in f:
                 raise NodeProblem(f"{where}.window", "rolling_mean needs a window size")
-        names = list(schema.names()) + [alias_of(f) for f in params["functions"]]
+            if kind in ORDERED and not order_by:
+                raise NodeProblem("params.order_by", f"{kind} (functions.{i}) needs order_by: at least one column")
+        names = list(schema.names()) + [window_alias(f) for f in params["functions"]]
         for i, f in enumerate(params["functions"]):
-            if names.count(alias_of(f)) > 1:
-                raise NodeProblem(f"params.functions.{i}.alias", f'column "{alias_of(f)}" would be produced twice')
+            if names.count(window_alias(f)) > 1:
+                raise NodeProblem(f"params.functions.{i}.alias", f'column "{window_alias(f)}" would be produced twice')
         no_duplicates(names, "params.functions")
 
     def build(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> pl.LazyFrame:
-        return window(the_input(inputs), params.get("partition_by", []), params["order_by"], params["functions"])
+        return window(
+            the_input(inputs), params.get("partition_by", []), params.get("order_by", []), params["functions"]
+        )
 
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:
-        ctx.need(window, alias_of)
+        ctx.need(window, window_alias, partition_aggregate)
         return (
-            f"window({inputs['in']}, {params.get('partition_by', [])!r}, {params['order_by']!r}, "
+            f"window({inputs['in']}, {params.get('partition_by', [])!r}, {params.get('order_by', [])!r}, "
             f"{params['functions']!r})"
         )
