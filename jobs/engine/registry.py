@@ -102,7 +102,14 @@ class ExportContext:
     def need(self, *functions: Callable[..., Any]) -> None:
         """Functions whose source the exported script must contain (written so they need only Polars)."""
         for function in functions:
-            self.helpers[function.__name__] = function
+            known = self.helpers.setdefault(function.__name__, function)
+            # The script defines helpers by name: two different ones with one name would
+            # silently replace each other (window's and aggregate's `alias_of` once did).
+            if known is not function:
+                raise RuntimeError(
+                    f"export helpers {known.__module__}.{known.__name__} and "
+                    f"{function.__module__}.{function.__name__} share a name"
+                )
 
 
 class NodeType:

@@ -104,3 +104,20 @@ def test_zoned_timestamps_are_read_as_utc_without_a_zone(lake: Path) -> None:
     assert graph_schemas(graph)["nodes"]["src"]["ports"]["out"] == [
         {"name": "at", "type": "timestamp", "comment": None}
     ]
+
+
+def test_node_modules_define_no_two_functions_with_one_name() -> None:
+    """Exported scripts define node helpers by name; a clash would make one node use another's helper."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import jobs.engine.nodes as package
+
+    owners: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and value.__module__ == module.__name__:
+                owners.setdefault(name, []).append(info.name)
+    assert {name: mods for name, mods in owners.items() if len(mods) > 1} == {}
