@@ -17,7 +17,9 @@ from catalog.services.common import ChangedBy
 from crawlers import grouping, reconcile
 from crawlers.classifiers import Classifiers
 from crawlers.globs import Exclusions
-from crawlers.models import Crawler, CrawlerRun, CrawlerRunState, CrawlerState, RecrawlBehavior
+from crawlers.heartbeat import Heartbeat
+from crawlers.models import FINISHED_STATES, Crawler, CrawlerRun, CrawlerRunState, CrawlerState, RecrawlBehavior
+from crawlers.runstates import CRAWL_RUNS
 from crawlers.scan import ScanResult, Stopped, Throttle, scan
 from crawlers.sources import Source, join
 from crawlers.sources.local import LocalSource
@@ -58,13 +60,24 @@ class Recorder:
     def event(self, type: str, payload: dict[str, Any]) -> None:
         append_event("crawl", self.run.pk, type, {"crawler": self.run.crawler.name, **payload})
 
-    def state(self, state: str, **fields: Any) -> None:
-        self.run.state = state
-        for key, value in fields.items():
-            setattr(self.run, key, value)
+    def state(self, state: str, **fields: Any) -> bool:
+        """Save the run in `state` with its event; False when the row's state forbids it.
+
+        A run the reaper ended (its heartbeat went stale) stays ended. A run stopped by force is
+        still finished by its worker, which knows what really happened.
+        """
         with transaction.atomic():  # the row and its event are seen together
+            current = CrawlerRun.objects.select_for_update().filter(pk=self.run.pk).values_list("state", flat=True)
+            now = current.first()
+            forced_stop = now == CrawlerRunState.STOPPED and state != CrawlerRunState.RUNNING
+            if not CRAWL_RUNS.allowed(now, state) and not forced_stop:
+                return False
+            self.run.state = state
+            for key, value in fields.items():
+                setattr(self.run, key, value)
             self.run.save()
             self.event("crawl.state", {"state": state, "dry_run": self.run.dry_run})
+        return True
 
     def message(self, level: str, text: str) -> None:
         self.run.log.append({"at": timezone.now().isoformat(), "level": level, "message": text})
@@ -98,14 +111,33 @@ def _found(source: Source, target: str, result: ScanResult, tables: list[groupin
     return found
 
 
-def run_crawl(run_id: int) -> CrawlerRun:
-    """Carry out a waiting run: scan, plan, apply by policy (not for a dry run), record everything."""
+def run_crawl(run_id: int, worker: str = "") -> CrawlerRun:
+    """Carry out a waiting run: scan, plan, apply by policy (not for a dry run), record everything.
+
+    With a `worker` (the Celery worker's name) the run beats a heartbeat while it runs, and the
+    reaper (crawlers/reaper.py) ends it if the worker dies.
+    """
     run = CrawlerRun.objects.select_related("crawler").get(pk=run_id)
-    crawler = run.crawler
     recorder = Recorder(run)
     if run.state != CrawlerRunState.WAITING:
         return run
-    recorder.state(CrawlerRunState.RUNNING, started_at=timezone.now())
+    # Claims the run: a second delivery of the same task finds it RUNNING and leaves.
+    if not recorder.state(
+        CrawlerRunState.RUNNING, started_at=timezone.now(), worker=worker, heartbeat_at=timezone.now()
+    ):
+        return run
+    if not worker:
+        return _carry(run, recorder)
+    with Heartbeat(run.pk):
+        return _carry(run, recorder)
+
+
+class Abandoned(Exception):
+    """The run was ended by someone else (the reaper) while it ran: it changes nothing."""
+
+
+def _carry(run: CrawlerRun, recorder: Recorder) -> CrawlerRun:
+    crawler = run.crawler
     started = time.monotonic()
     try:
         plan, memory = _crawl(crawler, run, recorder)
@@ -116,17 +148,27 @@ def run_crawl(run_id: int) -> CrawlerRun:
                 f"the crawl would create {creates} tables, more than the table threshold of "
                 f"{crawler.table_threshold}: nothing was changed"
             )
-        if not run.dry_run:
+        _count(run, plan)
+        if run.dry_run:
+            recorder.message("info", _summary(run, time.monotonic() - started))
+            recorder.message("info", "timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in recorder.phases.items()))
+            recorder.state(CrawlerRunState.SUCCEEDED, ended_at=timezone.now())
+        else:
             recorder.check_stop()
             since = time.monotonic()
+            # The catalog's changes and the run's SUCCEEDED commit together: a crawl that dies (or is
+            # reaped) before the end has changed nothing.
             with transaction.atomic():
                 reconcile.apply(plan, ChangedBy.crawler_run(run.pk, crawler.name))
                 Crawler.objects.filter(pk=crawler.pk).update(memory=memory)
-            recorder.timed("write catalog", since)
-        _count(run, plan)
-        recorder.message("info", _summary(run, time.monotonic() - started))
-        recorder.message("info", "timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in recorder.phases.items()))
-        recorder.state(CrawlerRunState.SUCCEEDED, ended_at=timezone.now())
+                recorder.timed("write catalog", since)
+                recorder.message("info", _summary(run, time.monotonic() - started))
+                recorder.message("info", "timings: " + ", ".join(f"{k} {v:.3f} s" for k, v in recorder.phases.items()))
+                if not recorder.state(CrawlerRunState.SUCCEEDED, ended_at=timezone.now()):
+                    raise Abandoned
+    except Abandoned:
+        log.warning("crawler run %s was ended while it ran (its heartbeat went stale): nothing applied", run.pk)
+        return run
     except Stopped:
         recorder.message("info", "stopped on request: nothing was changed")
         forced = CrawlerRun.objects.filter(pk=run.pk, state=CrawlerRunState.STOPPED).values_list("error", flat=True)
@@ -144,7 +186,8 @@ def run_crawl(run_id: int) -> CrawlerRun:
         recorder.message("error", traceback.format_exc(limit=5))
         recorder.state(CrawlerRunState.FAILED, ended_at=timezone.now(), error=f"{type(exc).__name__}: {exc}")
     finally:
-        Crawler.objects.filter(pk=crawler.pk).update(state=CrawlerState.READY)
+        if not CrawlerRun.objects.filter(crawler_id=crawler.pk).exclude(state__in=FINISHED_STATES).exists():
+            Crawler.objects.filter(pk=crawler.pk).update(state=CrawlerState.READY)
     return run
 
 
@@ -166,6 +209,8 @@ def _crawl(crawler: Crawler, run: CrawlerRun, recorder: Recorder) -> tuple[recon
             recorder.scanned = run.files_scanned
             recorder.progress(done, total, base)
 
+        if new_only and isinstance(source, LocalSource):
+            source.remember_leaves(target_memory.get("leaves", {}))
         since = time.monotonic()
         result = scan(
             source,
@@ -188,7 +233,12 @@ def _crawl(crawler: Crawler, run: CrawlerRun, recorder: Recorder) -> tuple[recon
             "info",
             f"{key}: {result.listed} files listed, {result.read} read, {result.remembered} unchanged since the last "
             f"crawl, {result.inherited} taken to be like their folder's sample, {len(result.excluded)} excluded, "
-            f"{len(result.errors)} unreadable",
+            f"{len(result.errors)} unreadable"
+            + (
+                f"; {source.reused} folders unchanged since the last crawl were not listed"
+                if isinstance(source, LocalSource) and source.given_leaves is not None
+                else ""
+            ),
         )
         fallback = key.rstrip("/").rsplit("/", 1)[-1]
         anchors = _anchors(crawler, source.location(""))
@@ -210,6 +260,8 @@ def _crawl(crawler: Crawler, run: CrawlerRun, recorder: Recorder) -> tuple[recon
             "schemas": result.schemas,
             "folders": sorted(folders),
         }
+        if isinstance(source, LocalSource) and source.given_leaves is not None:
+            new_memory["targets"][key]["leaves"] = source.leaves
     since = time.monotonic()
     plan = reconcile.plan(crawler, found, run.pk, errors_under)  # may rename a table whose name is taken
     recorder.timed("plan", since)

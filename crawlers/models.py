@@ -106,6 +106,9 @@ class CrawlerRun(models.Model):
     file_errors = models.JSONField(default=list, blank=True)  # [{"path", "error"}]
     log = models.JSONField(default=list, blank=True)  # [{"at", "level", "message"}]
     error = models.TextField(blank=True, default="")
+    # The worker carrying the run, and when it last said so (crawlers/reaper.py ends runs gone quiet).
+    worker = models.CharField(max_length=255, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-id",)

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from django.db.models import Max
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -14,10 +15,10 @@ from rest_framework.views import APIView
 
 from catalog.paths import data_roots, resolve_local
 from crawlers import services
+from crawlers.api import schema
 from crawlers.api.common import CanPreview, crawler_json, get_crawler, run_detail, run_summary
 from crawlers.classifiers import BUILT_IN_ORDER
 from crawlers.classifiers.custom import KINDS
-from crawlers.crawl import run_crawl
 from crawlers.models import Crawler, CrawlerRun
 from crawlers.sources import hidden
 
@@ -40,6 +41,7 @@ def _last_run(crawler: Crawler) -> CrawlerRun | None:
 
 
 class CrawlerListView(APIView):
+    @extend_schema(operation_id="api_crawlers_list", responses={200: schema.CRAWLER_LIST})
     def get(self, request: Request) -> Response:
         last_ids = CrawlerRun.objects.values("crawler_id").annotate(last=Max("id")).values_list("last", flat=True)
         last_runs = {
@@ -48,20 +50,31 @@ class CrawlerListView(APIView):
         results = [crawler_json(crawler, last_runs.get(crawler.pk)) for crawler in Crawler.objects.all()]
         return Response({"results": results, "count": len(results)})
 
+    @extend_schema(
+        operation_id="api_crawlers_create",
+        request=schema.CrawlerWriteSerializer,
+        responses={201: schema.CrawlerSerializer, 400: schema.ERRORS},
+    )
     def post(self, request: Request) -> Response:
         crawler = services.create_crawler(_body(request), request.user.get_username())
         return Response(crawler_json(crawler), status=status.HTTP_201_CREATED)
 
 
 class CrawlerDetailView(APIView):
+    @extend_schema(responses={200: schema.CrawlerSerializer, 404: schema.NOT_FOUND})
     def get(self, request: Request, name: str) -> Response:
         crawler = get_crawler(name)
         return Response(crawler_json(crawler, _last_run(crawler)))
 
+    @extend_schema(
+        request=schema.CrawlerWriteSerializer(partial=True),
+        responses={200: schema.CrawlerSerializer, 400: schema.ERRORS, 404: schema.NOT_FOUND},
+    )
     def patch(self, request: Request, name: str) -> Response:
         crawler = services.update_crawler(get_crawler(name), _body(request))
         return Response(crawler_json(crawler, _last_run(crawler)))
 
+    @extend_schema(responses={204: None, 404: schema.NOT_FOUND, 409: schema.conflict("The crawler is running.")})
     def delete(self, request: Request, name: str) -> Response:
         try:
             services.delete_crawler(get_crawler(name))
@@ -73,6 +86,14 @@ class CrawlerDetailView(APIView):
 class CrawlerStartView(APIView):
     required_capability = "operate"
 
+    @extend_schema(
+        request=None,
+        responses={
+            202: schema.CrawlerRunSerializer,
+            404: schema.NOT_FOUND,
+            409: schema.conflict("A run of this crawler has not ended."),
+        },
+    )
     def post(self, request: Request, name: str) -> Response:
         try:
             run = services.start_run(get_crawler(name), request.user.get_username())
@@ -84,6 +105,14 @@ class CrawlerStartView(APIView):
 class CrawlerStopView(APIView):
     required_capability = "operate"
 
+    @extend_schema(
+        request=None,
+        responses={
+            202: schema.CrawlerRunSerializer,
+            404: schema.NOT_FOUND,
+            409: schema.conflict("No run of this crawler is going."),
+        },
+    )
     def post(self, request: Request, name: str) -> Response:
         try:
             run = services.stop_run(get_crawler(name))
@@ -93,22 +122,31 @@ class CrawlerStopView(APIView):
 
 
 class CrawlerDryRunView(APIView):
-    """Preview: crawl now, in this request, and answer the plan; nothing in the catalog changes."""
+    """Preview: a dry run, carried by a worker like a real one (state events, progress, the plan on
+    the run); answered at once with the waiting run, whose detail (GET .../runs/<id>/) holds the
+    plan once it ends. Nothing in the catalog changes."""
 
     permission_classes = [CanPreview]
 
+    @extend_schema(
+        request=None,
+        responses={
+            202: schema.CrawlerRunDetailSerializer,
+            404: schema.NOT_FOUND,
+            409: schema.conflict("A run of this crawler has not ended."),
+        },
+    )
     def post(self, request: Request, name: str) -> Response:
         crawler = get_crawler(name)
         try:
-            run = services.start_run(crawler, request.user.get_username(), dry_run=True, enqueue=False)
+            run = services.start_run(crawler, request.user.get_username(), dry_run=True)
         except services.Conflict as exc:
             return _conflict(exc)
-        run_crawl(run.pk)
-        run.refresh_from_db()
-        return Response(run_detail(run))
+        return Response(run_detail(run), status=status.HTTP_202_ACCEPTED)
 
 
 class CrawlerRunListView(APIView):
+    @extend_schema(operation_id="api_crawlers_runs_list", responses={200: schema.RUN_LIST, 404: schema.NOT_FOUND})
     def get(self, request: Request, name: str) -> Response:
         crawler = get_crawler(name)
         runs = crawler.runs.select_related("crawler").order_by("-id")[:MAX_RUNS]
@@ -116,6 +154,7 @@ class CrawlerRunListView(APIView):
 
 
 class CrawlerRunDetailView(APIView):
+    @extend_schema(responses={200: schema.CrawlerRunDetailSerializer, 404: schema.NOT_FOUND})
     def get(self, request: Request, name: str, run_id: int) -> Response:
         run = CrawlerRun.objects.select_related("crawler").filter(pk=run_id, crawler__name=name.lower()).first()
         if run is None:
@@ -124,6 +163,7 @@ class CrawlerRunDetailView(APIView):
 
 
 class ClassifiersView(APIView):
+    @extend_schema(responses={200: schema.CLASSIFIERS})
     def get(self, request: Request) -> Response:
         return Response({"built_in_order": BUILT_IN_ORDER, "custom_kinds": list(KINDS)})
 
@@ -133,6 +173,7 @@ class BrowseView(APIView):
 
     capability_by_method = {"GET": "edit"}
 
+    @extend_schema(parameters=[schema.BROWSE_PATH], responses={200: schema.BROWSE, 400: schema.ERRORS})
     def get(self, request: Request) -> Response:
         path = request.query_params.get("path", "")
         if not path:

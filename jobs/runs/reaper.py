@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import close_old_connections
 from django.db.models import Q
@@ -72,11 +74,12 @@ def _discard(run: JobRun) -> None:
         log.exception("could not discard the staging of run %s", run.pk)
 
 
-def reap_forever(stop: threading.Event) -> None:
+def reap_forever(stop: threading.Event, reap: Callable[[], list[Any]] = reap, what: str = "run") -> None:
+    """Call `reap` every REAP_SECONDS until `stop`; crawlers pass their own (crawlers/reaper.py)."""
     while not stop.wait(REAP_SECONDS):
         try:
             close_old_connections()
             for run in reap():
-                log.warning("run %s ended %s: its worker went quiet", run.pk, run.state)
+                log.warning("%s %s ended %s: its worker went quiet", what, run.pk, run.state)
         except Exception:
-            log.exception("reaping runs failed")
+            log.exception("reaping %ss failed", what)

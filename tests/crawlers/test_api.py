@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from catalog.models import Table
 from crawlers.crawl import run_crawl
 from crawlers.models import Crawler, CrawlerRun
+from jobs.models import RunEvent
 from tests.crawlers.files import PEOPLE_CSV, write
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +115,9 @@ def test_a_symlink_target_leading_outside_the_data_roots_is_refused(lake: Path, 
     ("role", "create", "start", "dry_run", "read"),
     [
         ("viewer", 403, 403, 403, 200),
-        ("editor", 201, 403, 200, 200),
-        ("operator", 403, 202, 200, 200),
-        ("admin", 201, 202, 200, 200),
+        ("editor", 201, 403, 202, 200),
+        ("operator", 403, 202, 202, 200),
+        ("admin", 201, 202, 202, 200),
         (None, 401, 401, 401, 401),
     ],
 )
@@ -127,7 +128,10 @@ def test_roles_decide_who_may_define_start_and_preview(
     assert client.post("/api/crawlers/", definition(lake, name="mine"), format="json").status_code == create
     api("editor").post("/api/crawlers/", definition(lake), format="json")
     assert client.get("/api/crawlers/people/").status_code == read
-    assert client.post("/api/crawlers/people/dry-run/").status_code == dry_run
+    preview = client.post("/api/crawlers/people/dry-run/")
+    assert preview.status_code == dry_run
+    if dry_run == 202:
+        run_crawl(preview.json()["id"])  # what the worker does with it
     assert client.post("/api/crawlers/people/start/").status_code == start
     assert client.get("/api/crawlers/people/runs/").status_code == read
 
@@ -166,10 +170,19 @@ def test_stop_ends_a_waiting_run_before_a_worker_takes_it(lake: Path, people: Pa
 
 def test_a_dry_run_answers_the_plan_and_changes_no_table(lake: Path, people: Path, api: Api) -> None:
     api("editor").post("/api/crawlers/", definition(lake), format="json")
-    preview = api("editor").post("/api/crawlers/people/dry-run/")
-    assert preview.status_code == 200
-    body = preview.json()
-    assert body["dry_run"] is True
+    editor = api("editor")
+    preview = editor.post("/api/crawlers/people/dry-run/")
+    assert preview.status_code == 202
+    waiting = preview.json()
+    assert (waiting["dry_run"], waiting["state"], waiting["changes"]) == (True, "WAITING", [])
+    assert Crawler.objects.get().state == "RUNNING"  # a second preview or run waits for this one
+    assert editor.post("/api/crawlers/people/dry-run/").status_code == 409
+
+    run_crawl(waiting["id"])  # what the worker does with it
+    body = editor.get(f"/api/crawlers/people/runs/{waiting['id']}/").json()
+    assert body["dry_run"] is True and body["state"] == "SUCCEEDED"
+    events = RunEvent.objects.filter(kind="crawl", run_id=waiting["id"], type="crawl.state").order_by("seq")
+    assert [e.payload["state"] for e in events] == ["WAITING", "RUNNING", "SUCCEEDED"]
     assert [c["action"] for c in body["changes"]] == ["create_database", "create_table"]
     assert body["changes"][1]["columns"][0] == {"name": "id", "type": "bigint", "comment": ""}
     assert body["tables"][0]["reason"].startswith("one file")

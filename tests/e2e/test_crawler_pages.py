@@ -40,7 +40,8 @@ def test_a_crawler_is_created_previewed_run_and_its_table_opened(signed_in_page:
     expect(page).to_have_url(f"{app.url}/crawlers/{name}")
     page.get_by_test_id("crawler-dry-run").click()
     preview = page.get_by_test_id("crawler-preview")
-    expect(preview.locator('[data-action="create_table"]')).to_have_count(3)
+    # A worker carries the dry run; the page shows its plan when the run ends.
+    expect(preview.locator('[data-action="create_table"]')).to_have_count(3, timeout=60_000)
     expect(preview.locator('[data-action="create_table"][data-table="orders"]')).to_contain_text(
         "partitioned by year bigint, month bigint"
     )

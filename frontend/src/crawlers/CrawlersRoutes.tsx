@@ -1,6 +1,6 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Link, Route, Routes, useParams } from "react-router";
-import { apiPost } from "../api/client";
+import { apiGet, apiPost } from "../api/client";
 import { EmptyState } from "../components/EmptyState";
 import { PageHeader } from "../components/PageHeader";
 import { asApiError, useApiGet, useCanEdit } from "../catalog/hooks";
@@ -129,6 +129,17 @@ function CrawlerPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
+  // The dry run being previewed: a worker carries it; its plan is fetched once it ends.
+  const previewId = useRef<number | null>(null);
+
+  async function loadPreview(id: number) {
+    try {
+      const detail = await apiGet<RunDetail>(crawlerApi.run(name, id));
+      if (previewId.current === id) setPreview(detail);
+    } catch (caught) {
+      setError(asApiError(caught).message);
+    }
+  }
 
   useLiveChannel({ kind: "dashboard" }, (event: LiveEvent) => {
     if (event.crawler !== name) return;
@@ -138,6 +149,7 @@ function CrawlerPage() {
     if (event.type === "crawl.state" && typeof event.state === "string" && FINISHED.has(event.state)) {
       reloadCrawler();
       reloadRuns();
+      if (typeof event.crawl === "number" && event.crawl === previewId.current) void loadPreview(event.crawl);
     }
   });
 
@@ -146,7 +158,12 @@ function CrawlerPage() {
     setError(null);
     try {
       const answer = await apiPost<RunDetail>(path);
-      if (dryRun) setPreview(answer);
+      if (dryRun) {
+        previewId.current = answer.id;
+        setPreview(answer);
+        // It may have ended before this page was listening for it.
+        if (!FINISHED.has(answer.state)) void loadPreview(answer.id);
+      }
       reloadCrawler();
       reloadRuns();
     } catch (caught) {
@@ -202,6 +219,11 @@ function CrawlerPage() {
       {preview && (
         <section aria-label="Preview" data-testid="crawler-preview">
           <h2>Preview</h2>
+          {!FINISHED.has(preview.state) && (
+            <p className="muted" data-testid="crawler-preview-pending">
+              The dry run is {preview.state.toLowerCase()}: its plan appears here when it ends.
+            </p>
+          )}
           <RunView run={preview} database={data.database} />
         </section>
       )}

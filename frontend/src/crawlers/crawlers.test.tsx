@@ -153,17 +153,26 @@ describe("the crawler pages", () => {
     expect(calls.find((c) => c.method === "POST")?.body).toMatchObject({ name: "etc", targets: [{ path: "/etc", connection: "" }] });
   });
 
-  it("previews a crawl's changes with reasons and a column diff, and shows progress while running", async () => {
+  it("previews a crawl's changes with reasons and a column diff once the worker's dry run ends", async () => {
+    const waiting: RunDetail = { ...PREVIEW, state: "WAITING", changes: [], file_errors: [], started_at: null };
+    let ended = false;
     fakeApi(
       {
         "GET /api/crawlers/retail/": jsonResponse(CRAWLER),
         "GET /api/crawlers/retail/runs/": jsonResponse({ results: [] }),
-        "POST /api/crawlers/retail/dry-run/": jsonResponse(PREVIEW),
+        "POST /api/crawlers/retail/dry-run/": jsonResponse(waiting, 202),
+        "GET /api/crawlers/retail/runs/7/": () => jsonResponse(ended ? PREVIEW : { ...waiting, state: "RUNNING" }),
       },
       { view: true, edit: true, operate: true },
     );
-    renderAt("/crawlers/retail");
+    const { channels } = renderAt("/crawlers/retail");
     await userEvent.click(await screen.findByTestId("crawler-dry-run"));
+    expect((await screen.findByTestId("crawler-preview-pending")).textContent).toMatch(/running: its plan appears here/);
+    ended = true;
+    act(() => {
+      channels[0]?.emit({ type: "crawl.state", id: 3, crawl: 7, crawler: "retail", state: "SUCCEEDED" });
+    });
+    await waitFor(() => expect(screen.queryByTestId("crawler-preview-pending")).toBeNull());
     const preview = await screen.findByTestId("crawler-preview");
     const create = preview.querySelector('[data-action="create_table"]') as HTMLElement;
     expect(create.textContent).toMatch(/new table at \/lake\/retail\/orders/);
