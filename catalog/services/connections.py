@@ -130,7 +130,7 @@ def connection_secrets(connection: Connection) -> dict[str, str]:
 
 def test_connection(connection: Connection) -> dict[str, Any]:
     """Try the connection; answer {ok, message} and never raise for a failure of the remote side."""
-    testers = {"postgresql": _test_postgresql, "s3": _test_s3}
+    testers = {"postgresql": _test_postgresql, "mysql": _test_mysql, "s3": _test_s3}
     tester = testers.get(connection.connection_type)
     if tester is None:
         return {"ok": False, "message": f"testing {connection.connection_type} connections is not supported yet"}
@@ -159,6 +159,30 @@ def _test_postgresql(props: dict[str, Any], secrets: dict[str, str]) -> dict[str
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {"ok": False, "message": f"cannot connect: {message}"}
     return {"ok": True, "message": f"connected to {props['host']}:{props.get('port', 5432)}/{props['database']}"}
+
+
+def _test_mysql(props: dict[str, Any], secrets: dict[str, str]) -> dict[str, Any]:
+    """MySQL and MariaDB, through PyMySQL (pure Python: nothing to compile)."""
+    import pymysql
+
+    try:
+        conn = pymysql.connect(
+            host=props["host"],
+            port=props.get("port", 3306),
+            database=props["database"],
+            user=props["user"],
+            password=secrets.get("password") or "",
+            connect_timeout=TEST_TIMEOUT_SECONDS,
+            read_timeout=TEST_TIMEOUT_SECONDS,
+        )
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        finally:
+            conn.close()
+    except pymysql.MySQLError as exc:
+        return {"ok": False, "message": f"cannot connect: {exc.args[-1] if exc.args else type(exc).__name__}"}
+    return {"ok": True, "message": f"connected to {props['host']}:{props.get('port', 3306)}/{props['database']}"}
 
 
 def _test_s3(props: dict[str, Any], secrets: dict[str, str]) -> dict[str, Any]:

@@ -101,6 +101,38 @@ def test_testing_a_reachable_postgresql_answers_ok(editor: APIClient, settings: 
     assert editor.post(C + "warehouse/test/").json()["ok"] is True
 
 
+def _mysql(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "name": "shop",
+        "connection_type": "mysql",
+        "properties": {"host": "127.0.0.1", "port": 3306, "database": "test", "user": "root"},
+        "secrets": {"password": ""},
+    }
+    return body | overrides
+
+
+def test_testing_a_reachable_mysql_answers_ok(editor: APIClient) -> None:
+    pymysql = pytest.importorskip("pymysql")
+    try:
+        pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", connect_timeout=2).close()
+    except pymysql.MySQLError:
+        pytest.skip("no MySQL/MariaDB on 127.0.0.1:3306")
+    assert editor.post(C, _mysql(), format="json").status_code == 201
+    assert editor.post(C + "shop/test/").json() == {"ok": True, "message": "connected to 127.0.0.1:3306/test"}
+
+
+def test_testing_mysql_on_a_closed_port_says_why(editor: APIClient) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    properties = {"host": "127.0.0.1", "port": closed_port, "database": "test", "user": "root"}
+    editor.post(C, _mysql(properties=properties), format="json")
+    body = editor.post(C + "shop/test/").json()
+    assert body["ok"] is False
+    assert body["message"].startswith("cannot connect: Can't connect to MySQL server on '127.0.0.1'")
+    assert "Connection refused" in body["message"]
+
+
 def test_testing_an_s3_connection_lists_its_bucket_on_a_real_s3_server(editor: APIClient, s3_server: Any) -> None:
     bucket = s3_server.bucket()
     body = {
