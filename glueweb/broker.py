@@ -11,7 +11,9 @@ atomic rename inside the broker folder: exactly one claimant wins.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 import uuid
 from pathlib import Path
 from queue import Empty
@@ -27,6 +29,9 @@ from kombu.utils.objects import cached_property
 SCHEME = "glueweb-fs"
 # Names that do not end in ".msg" are never read as messages by any queue.
 _PARTIAL_SUFFIX = ".partial"
+# kombu keeps declared bindings in a process-wide state and skips a binding it already holds,
+# before the first declarer has written the table: a second thread could publish in between.
+_BIND_LOCK = threading.Lock()
 
 
 class Channel(filesystem.Channel):
@@ -65,6 +70,40 @@ class Channel(filesystem.Channel):
                 claimed.unlink(missing_ok=True)
             return loads(bytes_to_str(payload))
         raise Empty()
+
+    def _table_file(self, exchange: str) -> Path:
+        # kombu's own path check: it refuses names that would lead out of the control folder.
+        file: Path = filesystem.Channel._exchange_file(self, exchange)  # type: ignore[attr-defined]
+        return file
+
+    def get_table(self, exchange: str) -> list[Any]:
+        try:
+            text = self._table_file(exchange).read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise ChannelError(f"Cannot open the table of exchange {exchange!r}") from exc
+        return [filesystem.exchange_queue_t(*q) for q in loads(bytes_to_str(text))]
+
+    def queue_bind(self, *args: Any, **kwargs: Any) -> None:
+        with _BIND_LOCK:
+            super().queue_bind(*args, **kwargs)
+
+    def _queue_bind(self, exchange: str, routing_key: str, pattern: str | None, queue: str) -> None:
+        table_file = self._table_file(exchange)
+        self.control_folder.mkdir(parents=True, exist_ok=True)
+        binding = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        try:
+            with open(table_file.with_name(table_file.name + ".lock"), "a") as lock_file:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)  # one binder at a time
+                queues = self.get_table(exchange)
+                if binding in queues:
+                    return
+                partial = table_file.with_name(f"{table_file.name}.{uuid.uuid4().hex}{_PARTIAL_SUFFIX}")
+                partial.write_bytes(str_to_bytes(dumps([binding, *queues])))
+                os.replace(partial, table_file)
+        except OSError as exc:
+            raise ChannelError(f"Cannot write the table of exchange {exchange!r}") from exc
 
 
 class Transport(filesystem.Transport):

@@ -83,3 +83,37 @@ def test_concurrent_producers_and_consumers_each_message_arrives_once_and_whole(
     assert {m["n"]: m for m in received} == {m["n"]: m for m in sent}
     assert list((tmp_path / "queue").iterdir()) == []
     assert list((tmp_path / "claimed").iterdir()) == []
+
+
+def test_bindings_declared_while_others_publish_never_lose_a_message(tmp_path: Path) -> None:
+    """Each round, several connections declare a new queue and publish at once: every message
+    must be routed (kombu's own transport truncated the exchange table while binding, so a
+    publisher could find no queue and drop its message)."""
+    for sub in ("queue", "control"):
+        (tmp_path / sub).mkdir()
+    errors: list[BaseException] = []
+    rounds, threads = 25, 4
+
+    def declare_and_publish(name: str, n: int, start: threading.Barrier) -> None:
+        try:
+            with _connection(tmp_path) as conn:
+                start.wait()
+                q = conn.SimpleQueue(name)
+                q.put({"n": n})
+                q.close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    for round_ in range(rounds):
+        name = f"work{round_}"
+        start = threading.Barrier(threads)
+        workers = [threading.Thread(target=declare_and_publish, args=(name, n, start)) for n in range(threads)]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join()
+
+    assert errors == []
+    for round_ in range(rounds):
+        stored = [p for p in (tmp_path / "queue").iterdir() if p.name.endswith(f".work{round_}.msg")]
+        assert len(stored) == threads, f"round {round_}: {len(stored)} of {threads} messages were routed"
