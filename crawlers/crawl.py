@@ -17,7 +17,6 @@ from catalog.services.common import ChangedBy
 from crawlers import grouping, reconcile
 from crawlers.classifiers import Classifiers
 from crawlers.globs import Exclusions
-from crawlers.heartbeat import Heartbeat
 from crawlers.models import FINISHED_STATES, Crawler, CrawlerRun, CrawlerRunState, CrawlerState, RecrawlBehavior
 from crawlers.runstates import CRAWL_RUNS
 from crawlers.scan import ScanResult, Stopped, Throttle, scan
@@ -25,6 +24,7 @@ from crawlers.sources import Source, join
 from crawlers.sources.local import LocalSource
 from crawlers.sources.s3 import S3Source
 from jobs.events import append_event
+from jobs.runs.execute import Heartbeat
 
 log = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 1000
@@ -128,7 +128,7 @@ def run_crawl(run_id: int, worker: str = "") -> CrawlerRun:
         return run
     if not worker:
         return _carry(run, recorder)
-    with Heartbeat(run.pk):
+    with Heartbeat(run.pk, CrawlerRun, FINISHED_STATES, label="crawl"):
         return _carry(run, recorder)
 
 

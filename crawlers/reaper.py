@@ -1,7 +1,7 @@
 """Crawls whose worker died: no crawl (and no crawler) stays RUNNING after its worker is gone.
 
 A worker beats a crawl's heartbeat every few seconds while it carries it
-(crawlers/heartbeat.py). `reap()` ends crawls whose heartbeat is older than the
+(jobs.runs.execute.Heartbeat, as job runs). `reap()` ends crawls whose heartbeat is older than the
 jobs' STALE_SECONDS: RUNNING -> FAILED with an error naming the worker, STOPPING
 -> STOPPED, and puts the crawler back to READY. The catalog needs no repair: a
 crawl writes it in one transaction together with its SUCCEEDED state

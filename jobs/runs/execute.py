@@ -14,12 +14,13 @@ import multiprocessing.forkserver
 import threading
 import time
 import traceback
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from jobs.engine.validate import Analysis, analyze
@@ -104,12 +105,18 @@ def claim(run_id: int, worker: str) -> JobRun | None:
 
 
 class Heartbeat:
-    """Beats the run's heartbeat from a thread while the task carries it, whatever the task is waiting on."""
+    """Beats a run's heartbeat from a thread while the task carries it, whatever the task is waiting on.
 
-    def __init__(self, run_id: int) -> None:
-        self.run_id = run_id
+    Job runs by default; crawler runs pass their own model and final states (crawlers/crawl.py),
+    and the reapers watch `heartbeat_at` on both.
+    """
+
+    def __init__(
+        self, run_id: int, model: type[models.Model] = JobRun, final: Collection[str] = FINAL, label: str = "run"
+    ) -> None:
+        self.run_id, self.model, self.final, self.label = run_id, model, final, label
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"glueweb-run-{run_id}-heartbeat", daemon=True)
+        self.thread = threading.Thread(target=self._beat, name=f"glueweb-{label}-{run_id}-heartbeat", daemon=True)
 
     def __enter__(self) -> Heartbeat:
         self.thread.start()
@@ -120,12 +127,13 @@ class Heartbeat:
         self.thread.join(10)
 
     def _beat(self) -> None:
+        active = self.model._default_manager.filter(pk=self.run_id).exclude(state__in=self.final)
         try:
             while not self.stopped.wait(HEARTBEAT_SECONDS):
                 try:
-                    JobRun.objects.filter(pk=self.run_id).exclude(state__in=FINAL).update(heartbeat_at=timezone.now())
+                    active.update(heartbeat_at=timezone.now())
                 except Exception:
-                    log.exception("run %s: heartbeat failed", self.run_id)
+                    log.exception("%s %s: heartbeat failed", self.label, self.run_id)
         finally:
             connection.close()  # this thread's own connection
 

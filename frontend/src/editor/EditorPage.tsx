@@ -25,6 +25,7 @@ import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../api/client";
+import { ImportJsonButton } from "../components/ImportJsonButton";
 import { usePageTitle } from "../components/PageHeader";
 import {
   DEFAULT_SETTINGS,
@@ -127,7 +128,6 @@ function Editor() {
   const [runId, setRunId] = useState<number | null>(null);
   const run = useLiveRun(runId);
   const clipboard = useRef<{ nodes: GraphNode[]; edges: GraphEdge[] } | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   // Fit the view once React Flow has measured the nodes of a loaded, imported or laid-out graph.
   const fitPending = useRef(false);
   // The job this editor has just created: its URL changes, but there is nothing to load (and undo stays).
@@ -518,21 +518,7 @@ function Editor() {
           <button type="button" onClick={layoutAll} disabled={graph.nodes.length === 0}>
             Auto layout
           </button>
-          <button type="button" onClick={() => fileInput.current?.click()}>
-            Import JSON
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept="application/json,.json"
-            hidden
-            data-testid="import-graph"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file) void importFile(file);
-              event.target.value = "";
-            }}
-          />
+          <ImportJsonButton testId="import-graph" onFile={(file) => void importFile(file)} />
           <button type="button" onClick={() => downloadText(`${settings.name || "job"}.json`, exportDocument({ ...settings, graph }))}>
             Export JSON
           </button>

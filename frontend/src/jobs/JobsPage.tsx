@@ -1,7 +1,8 @@
 /** The Jobs page: every job with its last run; create, duplicate, rename, delete, import and export. */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { EmptyState } from "../components/EmptyState";
+import { ImportJsonButton } from "../components/ImportJsonButton";
 import { PageHeader } from "../components/PageHeader";
 import { parseGraph } from "../editor/graph";
 import {
@@ -26,7 +27,6 @@ export function JobsPage() {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -79,21 +79,7 @@ export function JobsPage() {
     <section className="page jobs-page" aria-labelledby="page-title">
       <PageHeader title="Jobs">
         <div className="toolbar">
-          <button type="button" onClick={() => fileInput.current?.click()}>
-            Import JSON
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept="application/json,.json"
-            hidden
-            data-testid="import-job"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file) void importFile(file);
-              event.target.value = "";
-            }}
-          />
+          <ImportJsonButton testId="import-job" onFile={(file) => void importFile(file)} />
           <button type="button" className="button-primary" onClick={() => navigate("/jobs/new")}>
             New job
           </button>
