@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from crawlers import partitions
@@ -37,7 +38,7 @@ class KnownFile:
     schema: Classified  # shared by the files that have the same one
     rows: int = 0  # exact or estimated
 
-    @property
+    @cached_property  # asked for twice per file (tree, partitions), for every file of a crawl
     def folders(self) -> tuple[str, ...]:
         return tuple(self.relative.split("/")[:-1])
 

@@ -77,10 +77,16 @@ class CrawlerRunState(models.TextChoices):
     STOPPING = "STOPPING"
     STOPPED = "STOPPED"
     SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
+    FAILED = "FAILED"  # the crawl itself failed: fix the targets or the data
+    ERROR = "ERROR"  # glueweb could not carry the crawl: its worker died (as for job runs, docs/runs.md)
 
 
-FINISHED_STATES = (CrawlerRunState.STOPPED, CrawlerRunState.SUCCEEDED, CrawlerRunState.FAILED)
+FINISHED_STATES = (
+    CrawlerRunState.STOPPED,
+    CrawlerRunState.SUCCEEDED,
+    CrawlerRunState.FAILED,
+    CrawlerRunState.ERROR,
+)
 
 
 class CrawlerRun(models.Model):

@@ -2,12 +2,15 @@
 
 A worker beats a crawl's heartbeat every few seconds while it carries it
 (jobs.runs.execute.Heartbeat, as job runs). `reap()` ends crawls whose heartbeat is older than the
-jobs' STALE_SECONDS: RUNNING -> FAILED with an error naming the worker, STOPPING
--> STOPPED, and puts the crawler back to READY. The catalog needs no repair: a
-crawl writes it in one transaction together with its SUCCEEDED state
-(crawlers/crawl.py), so a crawl that did not get there changed nothing. Every
-worker runs `reap()` on the jobs' reaper loop (crawlers/tasks.py), so one live
-worker is enough to clean up after a dead one.
+jobs' STALE_SECONDS: RUNNING -> ERROR (as for job runs: glueweb could not carry the crawl; the
+data is not to blame) with an error naming the worker, STOPPING -> STOPPED, and puts the crawler
+back to READY. The catalog needs no repair: a crawl writes it in one transaction together with
+its SUCCEEDED state (crawlers/crawl.py), so a crawl that did not get there changed nothing. Every
+worker runs `reap()` on the jobs' reaper loop (crawlers/tasks.py), so one live worker is enough
+to clean up after a dead one.
+
+A crawl started before crawls had heartbeats (no worker name, no heartbeat) is not reaped: one
+stop ends it (crawlers/services.py `stop_run`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crawlers.models import FINISHED_STATES, Crawler, CrawlerRun, CrawlerState
-from crawlers.runstates import CRAWL_RUNS, FAILED, RUNNING, STOPPED, STOPPING
+from crawlers.runstates import CRAWL_RUNS, ERROR, RUNNING, STOPPED, STOPPING
 from jobs.runs.execute import STALE_SECONDS
 
 
@@ -46,7 +49,7 @@ def reap() -> list[CrawlerRun]:
                 "connection, so the crawl was abandoned; nothing in the catalog was changed"
             )
             entry = {"at": timezone.now().isoformat(), "level": "error", "message": message}
-            wanted = STOPPED if run.state == STOPPING else FAILED
+            wanted = STOPPED if run.state == STOPPING else ERROR
             done = CRAWL_RUNS.move(
                 run, wanted, expect=frozenset({run.state}), ended_at=timezone.now(), error=message,
                 log=[*run.log, entry],

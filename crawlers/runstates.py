@@ -14,13 +14,15 @@ from jobs.runs.states import StateMachine
 
 WAITING, RUNNING, STOPPING = CrawlerRunState.WAITING, CrawlerRunState.RUNNING, CrawlerRunState.STOPPING
 STOPPED, SUCCEEDED, FAILED = CrawlerRunState.STOPPED, CrawlerRunState.SUCCEEDED, CrawlerRunState.FAILED
+ERROR = CrawlerRunState.ERROR
 
 # None is "a new run". STOPPING may still end SUCCEEDED or FAILED: a stop asked for while the
-# catalog is being written comes too late, and the run says what really happened.
+# catalog is being written comes too late, and the run says what really happened. ERROR is the
+# reaper's: the worker died (a crawl being stopped then ends STOPPED).
 CRAWL_RUN_TRANSITIONS: Mapping[str | None, frozenset[str]] = {
     None: frozenset({WAITING}),
     WAITING: frozenset({RUNNING, STOPPED}),
-    RUNNING: frozenset({SUCCEEDED, FAILED, STOPPING, STOPPED}),
+    RUNNING: frozenset({SUCCEEDED, FAILED, STOPPING, STOPPED, ERROR}),
     STOPPING: frozenset({STOPPED, SUCCEEDED, FAILED}),
 }
 

@@ -11,20 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from crawlers.classifiers import Classifiers, Unclassified
-from crawlers.classifiers.base import Classified, FileSample
+from crawlers.classifiers.base import SMALL_FILE, Classified, FileSample
 from crawlers.globs import Exclusions
 from crawlers.grouping import KnownFile
 from crawlers.sources import FileEntry, Skipped, Source
 
 READ_THREADS = 4
-READ_AHEAD = 64
+READ_BATCH = 16  # files one thread reads in a row
+READ_AHEAD = 128  # files read ahead of the crawl
+SLOW_READ_SECONDS = 0.0002  # a file read (and classified) slower than this waited on the disk or the network
+SLOW_READS = 4  # that many in a row start the threads (one alone may be the machine being busy)
 
 
 class Stopped(Exception):
@@ -83,32 +86,76 @@ class _FolderPlan:
 
 
 class _Prefetch:
-    """Reads the files the crawl will want, in its order, a few threads ahead of it.
+    """Reads the files the crawl will want, in its order; a few threads ahead of it when reads wait.
 
-    File reads and footer parsing wait on the disk or the network and release the GIL, so a few
-    threads overlap them; results are still taken one by one in order, on the crawl's thread
-    (which alone reports progress and writes to the database). A file not asked for in advance
-    (a folder's next file after an unreadable one) is read on the spot.
+    File reads that wait on the disk or the network release the GIL, so a few threads overlap
+    them. But from a warm cache a file is read and classified in some 20 us, and handing work to
+    threads cost the crawl more than it saved. So the crawl reads files itself, and starts the
+    threads (for the files still to come) once SLOW_READS reads in a row each took more than
+    SLOW_READ_SECONDS (a cold disk, S3). Results are taken one by one in order, on the crawl's
+    thread (which alone reports progress and writes to the database), so the
+    outcome does not depend on timing. A thread reads a batch of READ_BATCH files in a row, so
+    the hand-over costs little per file. A file not asked for in advance (a folder's next file
+    after an unreadable one) is read on the spot.
     """
 
     def __init__(self, entries: list[FileEntry], work: Callable[[FileEntry], Classified]) -> None:
-        self.queue = deque(entries)
+        self.entries = entries
+        self.where = {entry.relative: i for i, entry in enumerate(entries)}
         self.work = work
-        self.futures: dict[str, Future[Classified]] = {}
-        self.pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="crawl-read")
+        self.pool: ThreadPoolExecutor | None = None
+        self.first = 0  # the index of the first entry the threads read
+        self.futures: dict[int, Future[list[Classified | Exception]]] = {}
+        self.submitted = 0  # batches handed to the threads
+        self.slow_in_a_row = 0  # reads on the crawl's thread, each slower than SLOW_READ_SECONDS
 
     def __enter__(self) -> _Prefetch:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _read(self, batch: list[FileEntry]) -> list[Classified | Exception]:
+        out: list[Classified | Exception] = []
+        for entry in batch:
+            try:
+                out.append(self.work(entry))
+            except Exception as exc:  # handed to the crawl's thread, which records it
+                out.append(exc)
+        return out
+
+    def _read_here(self, entry: FileEntry, index: int) -> Classified:
+        started = time.perf_counter()
+        try:
+            return self.work(entry)
+        finally:
+            slow = time.perf_counter() - started > SLOW_READ_SECONDS
+            self.slow_in_a_row = self.slow_in_a_row + 1 if slow else 0
+            if self.pool is None and self.slow_in_a_row >= SLOW_READS and index + 1 < len(self.entries):
+                # A cold disk, S3: the threads read the files still to come.
+                self.first = index + 1
+                self.pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="crawl-read")
 
     def get(self, entry: FileEntry) -> Classified:
-        while self.queue and len(self.futures) < READ_AHEAD:
-            ahead = self.queue.popleft()
-            self.futures[ahead.relative] = self.pool.submit(self.work, ahead)
-        future = self.futures.pop(entry.relative, None)
-        return future.result() if future is not None else self.work(entry)
+        index = self.where.pop(entry.relative, None)
+        if index is None:
+            return self.work(entry)
+        if self.pool is None or index < self.first:
+            return self._read_here(entry, index)
+        number, place = divmod(index - self.first, READ_BATCH)
+        batches = (len(self.entries) - self.first + READ_BATCH - 1) // READ_BATCH
+        while self.submitted < batches and self.submitted <= number + READ_AHEAD // READ_BATCH:
+            start = self.first + self.submitted * READ_BATCH
+            self.futures[self.submitted] = self.pool.submit(self._read, self.entries[start : start + READ_BATCH])
+            self.submitted += 1
+        results = self.futures[number].result()
+        if place == len(results) - 1:
+            del self.futures[number]
+        found = results[place]
+        if isinstance(found, Exception):
+            raise found
+        return found
 
 
 class _Schemas:
@@ -132,12 +179,17 @@ class _Schemas:
 
     def add(self, schema: Classified) -> tuple[str, Classified]:
         schema.rows = None
-        options = (schema.classification, schema.classifier, sorted(schema.format_options.items()))
         # Files of one dataset often share one columns list (the Parquet classifier's cache): then the
         # list's identity (kept alive here, so never reused) stands for its contents.
         shared = self.by_columns.get(id(schema.columns))
-        if shared is not None and shared[0] is schema.columns and shared[1] == options and not schema.parameters:
+        if (
+            shared is not None
+            and shared[0] is schema.columns
+            and shared[1] == (schema.classification, schema.classifier, schema.format_options)
+            and not schema.parameters
+        ):
             return shared[2], self.by_key[shared[2]]
+        options = (schema.classification, schema.classifier, sorted(schema.format_options.items()))
         fingerprint = repr((options, schema.columns, sorted(schema.parameters.items()), schema.certainty, schema.notes))
         key = self.by_fingerprint.get(fingerprint)
         if key is None:
@@ -145,7 +197,11 @@ class _Schemas:
             self.by_key.setdefault(key, schema)
             self.result.schemas[key] = asdict(schema)
         if not schema.parameters:
-            self.by_columns[id(schema.columns)] = (schema.columns, options, key)
+            self.by_columns[id(schema.columns)] = (
+                schema.columns,
+                (schema.classification, schema.classifier, dict(schema.format_options)),
+                key,
+            )
         return key, self.by_key[key]
 
 
@@ -226,6 +282,9 @@ def scan(  # noqa: PLR0915  (the per-folder sampling rules, in order)
 
 
 def _classify(source: Source, entry: FileEntry, classifiers: Classifiers) -> Classified:
+    if entry.size <= SMALL_FILE:
+        data = source.read(entry.relative, entry.size)
+        return classifiers.classify(FileSample(entry.relative, entry.size, data=data))
     with source.open(entry.relative) as handle:
         return classifiers.classify(FileSample(entry.relative, entry.size, handle))
 
@@ -238,15 +297,18 @@ def _describe(exc: Exception) -> str:
 
 
 class Throttle:
-    """Calls `report` at most every `interval` seconds (and always for the last step)."""
+    """Calls `report` at most every `interval` seconds (and always for the last step, once: each
+    report is a database write and a live event)."""
 
     def __init__(self, report: Callable[[int, int], None], interval: float = 0.5) -> None:
         self.report = report
         self.interval = interval
-        self.last = 0.0
+        self.last = float("-inf")  # the first step is always reported
+        self.reported: tuple[int, int] | None = None
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if done >= total or now - self.last >= self.interval:
+        if (done >= total or now - self.last >= self.interval) and (done, total) != self.reported:
             self.last = now
+            self.reported = (done, total)
             self.report(done, total)

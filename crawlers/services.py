@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -205,34 +206,60 @@ def start_run(crawler: Crawler, started_by: str, dry_run: bool = False, enqueue:
     return run
 
 
+def worker_gone(run: CrawlerRun) -> str:
+    """Why no worker can be carrying this running crawl any more; "" when one may be.
+
+    A crawl a worker carries has the worker's name and a heartbeat at most STALE_SECONDS old. One
+    with neither was claimed before crawls had heartbeats (migration 0002), by a worker long gone.
+    One with a heartbeat but no worker name is carried outside a worker (run_crawl called
+    directly, in a test or a benchmark) and checks for stops itself.
+    """
+    from jobs.runs.execute import STALE_SECONDS
+
+    if not run.worker:
+        if run.heartbeat_at is None:
+            return "it was started before crawls had heartbeats, and no worker carries it any more"
+        return ""
+    if run.heartbeat_at is None or run.heartbeat_at < timezone.now() - timedelta(seconds=STALE_SECONDS):
+        last = run.heartbeat_at.isoformat() if run.heartbeat_at else "never"
+        return f"its worker {run.worker} stopped sending heartbeats (last at {last})"
+    return ""
+
+
 def stop_run(crawler: Crawler) -> CrawlerRun:
     with transaction.atomic():
         locked = Crawler.objects.select_for_update().get(pk=crawler.pk)
-        run = locked.runs.exclude(state__in=FINISHED_STATES).order_by("-id").first()
+        run = locked.runs.select_for_update().exclude(state__in=FINISHED_STATES).order_by("-id").first()
         if run is None or locked.state == CrawlerState.READY:
             raise Conflict("the crawler is not running")
-        locked.state = CrawlerState.STOPPING
-        locked.save(update_fields=["state", "updated_at"])
+        gone = worker_gone(run) if run.state in (CrawlerRunState.RUNNING, CrawlerRunState.STOPPING) else ""
         if run.state == CrawlerRunState.WAITING:
             # Not picked up yet: it ends here, and the worker will find it finished.
-            run.state = CrawlerRunState.STOPPED
-            run.ended_at = timezone.now()
-            run.save()
-            locked.state = CrawlerState.READY
-            locked.save(update_fields=["state", "updated_at"])
+            _stopped(locked, run, "")
+        elif gone:
+            # Nobody would answer a request to stop: it ends here, at the first asking.
+            _stopped(locked, run, f"stopped at once: {gone}; nothing in the catalog was changed")
         elif run.state == CrawlerRunState.STOPPING:
-            # Asked twice: the worker has not answered (it may have died). End the run here; a worker
+            # Asked twice: the worker has not answered (it may be stuck). End the run here; a worker
             # that is still alive finds it stopped at its next check and writes nothing.
-            run.state = CrawlerRunState.STOPPED
-            run.ended_at = timezone.now()
-            run.error = "stopped by force: the worker did not stop the run after the first request"
-            run.save()
-            locked.state = CrawlerState.READY
-            locked.save(update_fields=["state", "updated_at"])
+            _stopped(locked, run, "stopped by force: the worker did not stop the run after the first request")
         else:
+            locked.state = CrawlerState.STOPPING
+            locked.save(update_fields=["state", "updated_at"])
             run.state = CrawlerRunState.STOPPING
             run.save(update_fields=["state"])
         append_event(
             "crawl", run.pk, "crawl.state", {"state": run.state, "crawler": locked.name, "dry_run": run.dry_run}
         )
     return run
+
+
+def _stopped(crawler: Crawler, run: CrawlerRun, error: str) -> None:
+    run.state = CrawlerRunState.STOPPED
+    run.ended_at = timezone.now()
+    run.error = error
+    if error:
+        run.log = [*run.log, {"at": run.ended_at.isoformat(), "level": "error", "message": error}]
+    run.save()
+    crawler.state = CrawlerState.READY
+    crawler.save(update_fields=["state", "updated_at"])

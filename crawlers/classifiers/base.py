@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
@@ -12,18 +13,34 @@ SAMPLE_LINES = 1000
 
 
 MAGIC_BYTES = 8
+SMALL_FILE = 64 * 1024  # read whole in one read: every classifier's bytes then come from memory
 
 
 class FileSample:
-    """One open file to classify. Binary formats look at `magic` and read what they need (a Parquet
-    footer: `tail`); only text formats read the `head`, so a large binary file costs a few reads."""
+    """One file to classify. Binary formats look at `magic` and read what they need (a Parquet
+    footer: `tail`); only text formats read the `head`, so a large binary file costs a few reads.
 
-    def __init__(self, relative: str, size: int, handle: IO[bytes]) -> None:
+    A file of at most SMALL_FILE bytes comes whole (`data`, read by the crawl in one read; on S3
+    one request) instead of an open `handle`: every classifier's bytes then come from memory.
+    Offsets follow the size the listing gave, as reads from the file do.
+    """
+
+    def __init__(self, relative: str, size: int, handle: IO[bytes] | None = None, data: bytes | None = None) -> None:
         self.relative = relative
         self.size = size
         self.handle = handle
-        self.magic = handle.read(MAGIC_BYTES)
+        self._data = data
+        if data is not None:
+            self.magic = data[:MAGIC_BYTES]
+        elif handle is not None:
+            self.magic = handle.read(MAGIC_BYTES)
+        else:
+            raise ValueError("a file sample needs an open file or its bytes")
         self._head: bytes | None = None
+
+    def _handle(self) -> IO[bytes]:
+        assert self.handle is not None  # set whenever `_data` is not
+        return self.handle
 
     @property
     def name(self) -> str:
@@ -32,18 +49,26 @@ class FileSample:
     @property
     def head(self) -> bytes:
         if self._head is None:
-            self.handle.seek(0)
-            self._head = self.handle.read(HEAD_BYTES)
+            if self._data is not None:
+                self._head = self._data[:HEAD_BYTES]
+            else:
+                self._handle().seek(0)
+                self._head = self._handle().read(HEAD_BYTES)
         return self._head
 
     def tail(self, count: int) -> bytes:
-        self.handle.seek(max(0, self.size - count))
-        return self.handle.read(count)
+        start = max(0, self.size - count)
+        if self._data is not None:
+            return self._data[start : start + count]
+        self._handle().seek(start)
+        return self._handle().read(count)
 
     def opener(self) -> AbstractContextManager[IO[bytes]]:
         """The file from its start, for readers that take a file; it stays open (the crawl closes it)."""
-        self.handle.seek(0)
-        return nullcontext(self.handle)
+        if self._data is not None:
+            return nullcontext(io.BytesIO(self._data))
+        self._handle().seek(0)
+        return nullcontext(self._handle())
 
 
 @dataclass

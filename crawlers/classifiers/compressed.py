@@ -13,7 +13,12 @@ MAGIC = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"BZh", "bzip2")
 CODECS = {"gzip": "gzip", "zstd": "zstd", "bzip2": "bz2"}
 
 
+_ANY = tuple(magic for magic, _ in MAGIC)
+
+
 def detect(head: bytes) -> str | None:
+    if not head.startswith(_ANY):  # one test for the common case: called for every file read
+        return None
     for magic, codec in MAGIC:
         if head.startswith(magic):
             return codec

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO, NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(NamedTuple):
+    """A listed file. A named tuple: a crawl makes one per file, at half a frozen dataclass's cost."""
+
     relative: str  # below the target, "/"-separated
     size: int
     stamp: str  # changes when the file does (mtime, or ETag on S3)
@@ -31,6 +32,10 @@ class Source(Protocol):
     def list(self) -> Iterator[FileEntry | Skipped]: ...
 
     def open(self, relative: str) -> IO[bytes]: ...
+
+    def read(self, relative: str, size: int) -> bytes:
+        """At most the first `size` bytes of a file in one read (the crawl reads small files whole)."""
+        ...
 
     def location(self, relative_folder: str) -> str:
         """The catalog location of a folder (or file) below the target."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
@@ -14,6 +16,7 @@ from catalog.models import Table
 from crawlers.crawl import run_crawl
 from crawlers.models import Crawler, CrawlerRun
 from jobs.models import RunEvent
+from jobs.runs.execute import STALE_SECONDS
 from tests.crawlers.files import PEOPLE_CSV, write
 
 pytestmark = pytest.mark.django_db
@@ -233,14 +236,60 @@ def test_the_scheduled_task_starts_and_finishes_a_run_marked_as_the_schedules(
     assert CrawlerRun.objects.count() == 1
 
 
-def test_a_second_stop_ends_a_run_whose_worker_does_not_answer(lake: Path, people: Path, api: Api) -> None:
+def test_a_second_stop_ends_a_run_whose_live_worker_does_not_answer(lake: Path, people: Path, api: Api) -> None:
     api("editor").post("/api/crawlers/", definition(lake), format="json")
     operator = api("operator")
     started = operator.post("/api/crawlers/people/start/").json()
-    CrawlerRun.objects.filter(pk=started["id"]).update(state="RUNNING")  # a worker took it, then died
+    # A worker took it and still beats its heartbeat, but is stuck.
+    now = timezone.now()
+    CrawlerRun.objects.filter(pk=started["id"]).update(state="RUNNING", worker="alpha@host", heartbeat_at=now)
     assert operator.post("/api/crawlers/people/stop/").json()["state"] == "STOPPING"
+    assert Crawler.objects.get().state == "STOPPING"
     forced = operator.post("/api/crawlers/people/stop/").json()
     assert forced["state"] == "STOPPED"
     assert "stopped by force" in forced["error"]
     assert Crawler.objects.get().state == "READY"
     assert operator.post("/api/crawlers/people/start/").status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("worker", "beat_seconds_ago", "why"),
+    [
+        ("", None, "it was started before crawls had heartbeats"),  # claimed before migration 0002
+        ("alpha@host", STALE_SECONDS + 5, "its worker alpha@host stopped sending heartbeats"),
+        ("alpha@host", None, "its worker alpha@host stopped sending heartbeats (last at never)"),
+    ],
+)
+def test_one_stop_ends_a_run_whose_worker_is_gone(
+    lake: Path, people: Path, api: Api, worker: str, beat_seconds_ago: float | None, why: str
+) -> None:
+    api("editor").post("/api/crawlers/", definition(lake), format="json")
+    operator = api("operator")
+    started = operator.post("/api/crawlers/people/start/").json()
+    beat = None if beat_seconds_ago is None else timezone.now() - timedelta(seconds=beat_seconds_ago)
+    CrawlerRun.objects.filter(pk=started["id"]).update(state="RUNNING", worker=worker, heartbeat_at=beat)
+
+    stopped = operator.post("/api/crawlers/people/stop/")
+
+    assert stopped.status_code == 202
+    body = stopped.json()
+    assert body["state"] == "STOPPED" and body["ended_at"] is not None
+    assert body["error"].startswith(f"stopped at once: {why}")
+    assert "nothing in the catalog was changed" in body["error"]
+    run = CrawlerRun.objects.get(pk=started["id"])
+    assert run.log[-1] == {"at": run.log[-1]["at"], "level": "error", "message": run.error}
+    states = [e.payload["state"] for e in RunEvent.objects.filter(kind="crawl", run_id=run.pk, type="crawl.state")]
+    assert states == ["WAITING", "STOPPED"]  # the RUNNING state was set by hand above
+    assert Crawler.objects.get().state == "READY"
+    assert operator.post("/api/crawlers/people/stop/").status_code == 409
+    assert operator.post("/api/crawlers/people/start/").status_code == 202
+
+
+def test_a_run_carried_outside_a_worker_is_asked_to_stop_not_ended(lake: Path, people: Path, api: Api) -> None:
+    """run_crawl called directly (a test, a benchmark) has a heartbeat stamp but no worker: it checks for stops."""
+    api("editor").post("/api/crawlers/", definition(lake), format="json")
+    operator = api("operator")
+    started = operator.post("/api/crawlers/people/start/").json()
+    long_ago = timezone.now() - timedelta(hours=1)
+    CrawlerRun.objects.filter(pk=started["id"]).update(state="RUNNING", worker="", heartbeat_at=long_ago)
+    assert operator.post("/api/crawlers/people/stop/").json()["state"] == "STOPPING"

@@ -2,7 +2,7 @@
 
 Two real worker processes share a fresh installation (tests/runs/world.py, in the
 current mode); the one carrying a slow crawl is killed while it reads files; the
-survivor's reaper ends the crawl FAILED with an error naming the dead worker, puts
+survivor's reaper ends the crawl ERROR (as a job run's) with an error naming the dead worker, puts
 the crawler back to READY and the catalog is as it was; the next crawl then runs.
 """
 
@@ -53,7 +53,7 @@ def _start_crawl(world: World, lake: Path) -> int:
     return int(out.split()[-1])
 
 
-def test_a_crawl_whose_worker_is_killed_fails_and_changes_nothing(world: World) -> None:
+def test_a_crawl_whose_worker_is_killed_ends_in_error_and_changes_nothing(world: World) -> None:
     world.manage("migrate", "--verbosity", "0")
     lake = world.home / "lake"
     for folder in range(FOLDERS):
@@ -83,9 +83,9 @@ def test_a_crawl_whose_worker_is_killed_fails_and_changes_nothing(world: World) 
         f"SELECT state, error FROM crawlers_crawlerrun WHERE id = {run_id}",
         lambda rows: rows[0][0] != "RUNNING", REAP_WITHIN_SECONDS, "the dead worker's crawl ended",
     )[0]  # fmt: skip
-    assert state == "FAILED"
+    assert state == "ERROR"
     assert worker in error and "stopped sending heartbeats" in error and "nothing in the catalog was changed" in error
-    assert [p["state"] for p in _payloads(world, run_id, "crawl.state")] == ["WAITING", "RUNNING", "FAILED"]
+    assert [p["state"] for p in _payloads(world, run_id, "crawl.state")] == ["WAITING", "RUNNING", "ERROR"]
     assert world.query("SELECT state, memory FROM crawlers_crawler WHERE name = 'slow'")[0][0] == "READY"
     memory = world.query("SELECT memory FROM crawlers_crawler WHERE name = 'slow'")[0][0]
     assert (json.loads(memory) if isinstance(memory, str) else memory) == {}

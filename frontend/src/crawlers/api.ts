@@ -230,4 +230,5 @@ export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
 }
 
-export const FINISHED = new Set(["SUCCEEDED", "FAILED", "STOPPED"]);
+/** A crawl's final states; ERROR: its worker died (docs/crawlers.md "Runs"). */
+export const FINISHED = new Set(["SUCCEEDED", "FAILED", "STOPPED", "ERROR"]);

@@ -184,6 +184,32 @@ describe("the crawler pages", () => {
 
   });
 
+  it("ends a preview whose worker died with its ERROR state and the reason", async () => {
+    const waiting: RunDetail = { ...PREVIEW, state: "WAITING", changes: [], file_errors: [], started_at: null };
+    const lost = "the worker alpha@host stopped sending heartbeats (last at 2026-11-30T05:00:02+00:00)";
+    let ended = false;
+    fakeApi(
+      {
+        "GET /api/crawlers/retail/": jsonResponse(CRAWLER),
+        "GET /api/crawlers/retail/runs/": jsonResponse({ results: [] }),
+        "POST /api/crawlers/retail/dry-run/": jsonResponse(waiting, 202),
+        "GET /api/crawlers/retail/runs/7/": () =>
+          jsonResponse(ended ? { ...waiting, state: "ERROR", error: lost } : { ...waiting, state: "RUNNING" }),
+      },
+      { view: true, edit: true, operate: true },
+    );
+    const { channels } = renderAt("/crawlers/retail");
+    await userEvent.click(await screen.findByTestId("crawler-dry-run"));
+    expect((await screen.findByTestId("crawler-preview-pending")).textContent).toMatch(/running/);
+    ended = true;
+    act(() => {
+      channels[0]?.emit({ type: "crawl.state", id: 3, crawl: 7, crawler: "retail", state: "ERROR" });
+    });
+    await waitFor(() => expect(screen.queryByTestId("crawler-preview-pending")).toBeNull());
+    expect((await screen.findByTestId("crawler-run-error")).textContent).toBe(lost);
+    expect(screen.getByTestId("crawler-run-state").textContent).toMatch(/ERROR/i);
+  });
+
   it("shows a running crawl's progress from its live events", async () => {
     fakeApi(
       {
