@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from jobs.engine.catalog_updates import report_catalog_changes
 from jobs.engine.registry import ExportContext
 from jobs.engine.substitute import REFERENCE
 from jobs.engine.validate import analyze
@@ -23,7 +24,7 @@ from jobs.engine.validate import analyze
 HEADER = '''#!/usr/bin/env python3
 """{title}
 
-Exported from glueweb; needs Polars ({polars}){extra}. Run with --help for the job parameters.
+Exported from glueweb; needs Polars ({polars}){extra}. Run with --help for the job parameters.{catalog}
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def local(path: str) -> str:
 
 '''
 
+# The script cannot reach glueweb's catalog: targets with a catalog update only report it.
+CATALOG_NOTE = """
+
+Catalog: this script does NOT update glueweb's data catalog. The tables and partitions a
+glueweb run would create or register are printed at the end as JSON (or written to
+--catalog-changes FILE); each change's "partitions" can be sent to glueweb's
+partitions/batch-create/ API (docs/node-catalog.md, Code export and the catalog)."""
+
 ARG_TYPES = {"string": "str", "number": "float", "integer": "int", "boolean": "parse_bool"}
 
 
@@ -102,8 +111,6 @@ class ExportError(Exception):
 
 def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapping[str, Any] | None = None) -> str:
     """The script's source; ExportError with the validation errors of a graph that is not valid."""
-    import polars as pl
-
     analysis = analyze(document)
     if analysis.errors:
         raise ExportError(analysis.errors_as_dicts())
@@ -118,6 +125,7 @@ def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapp
     helpers: dict[str, Any] = {}
     body: list[str] = []
     sinks: list[str] = []
+    changes: list[str] = []  # catalog changes the script reports instead of making them
     for node_id in analysis.order:
         node_type = analysis.types[node_id]
         var = _var(node_id, taken)
@@ -133,6 +141,10 @@ def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapp
         sources = tuple(e.source for p in node_type.inputs if p.many for e in analysis.inputs[node_id][p.name])
         ctx = ExportContext(node_id, dict(nodes[node_id].params), resolved, render, input_schemas, sources)
         code = node_type.export_code(resolved, inputs, ctx)
+        catalog_change = getattr(node_type, "export_catalog_change", None)
+        change = catalog_change(resolved, ctx) if catalog_change is not None else None
+        if change is not None:
+            changes.append(change)
         helpers.update(ctx.helpers)
         label = nodes[node_id].label or node_type.label
         body.append(f"# {node_id}: {label} ({node_type.key})")
@@ -145,19 +157,38 @@ def export_script(document: Any, *, title: str = "glueweb job", parameters: Mapp
         else:
             names[(node_id, "out")] = var
 
-    out: list[str] = [HEADER.format(title=title, polars=pl.__version__, extra=_extra_packages(helpers, body))]
+    last = names.get((analysis.order[-1], "out")) if analysis.order and not sinks else None
+    shown = f"\nprint({last}.collect())\n" if last else ""  # a job without targets shows its last output
+    return _assemble(title, helpers, body, sinks, changes, analysis.graph.parameters) + shown
+
+
+def _assemble(  # noqa: PLR0917  (the parts of a script)
+    title: str, helpers: dict[str, Any], body: list[str], sinks: list[str], changes: list[str], parameters: Any
+) -> str:
+    """The script from its parts: header, runtime, helpers, arguments, the nodes' code, the final collect."""
+    import polars as pl
+
+    if changes:
+        helpers["report_catalog_changes"] = report_catalog_changes
+    extra = _extra_packages(helpers, body)
+    out: list[str] = [
+        HEADER.format(title=title, polars=pl.__version__, extra=extra, catalog=CATALOG_NOTE if changes else "")
+    ]
     out.append(
         f"HOME = {str(settings.GLUEWEB_HOME)!r}\nPARAMS: dict[str, Any] = {{}}\nRUN_ID = uuid.uuid4().hex[:12]\n"
     )
     out.append(f"NOW = datetime.now(UTC).replace(tzinfo=None)\n{RUNTIME.format()}")
     for function in helpers.values():
         out.append("\n" + textwrap.dedent(inspect.getsource(function)) + "\n")
-    out.append(_arguments(analysis.graph.parameters))
+    out.append(_arguments(parameters, catalog=bool(changes)))
     out.append("\n".join(body))
     out.append(f'\npl.collect_all([{", ".join(sinks)}], engine="streaming")\n' if sinks else "")
-    if not sinks:
-        last = names.get((analysis.order[-1], "out")) if analysis.order else None
-        out.append(f"\nprint({last}.collect())\n" if last else "")
+    if changes:
+        listed = "".join(f"        {change},\n" for change in changes)
+        out.append(
+            "\n# Not done here: updating glueweb's catalog (see the note at the top).\n"
+            f"report_catalog_changes(\n    [\n{listed}    ],\n    args.glueweb_catalog_changes,\n    RUN_ID,\n)\n"
+        )
     return "".join(out)
 
 
@@ -168,7 +199,7 @@ def _extra_packages(helpers: Mapping[str, Any], body: list[str]) -> str:
     return ", " + ", ".join(extra) if extra else ""
 
 
-def _arguments(parameters: Any) -> str:
+def _arguments(parameters: Any, *, catalog: bool = False) -> str:
     lines = [
         "\ndef parse_bool(text: str) -> bool:",
         "    if text.lower() not in ('true', 'false'):",
@@ -183,10 +214,15 @@ def _arguments(parameters: Any) -> str:
         option = "--" + p.name.replace("_", "-")
         default = f"default={p.default!r}" if p.has_default else "required=True"
         lines.append(f"parser.add_argument({option!r}, dest={p.name!r}, type={ARG_TYPES[p.type]}, {default})")
+    if catalog:
+        lines.append(
+            "parser.add_argument('--catalog-changes', dest='glueweb_catalog_changes', metavar='FILE', "
+            "help='write the catalog changes (JSON) to FILE instead of printing them')"
+        )
     lines += [
         "args = parser.parse_args()",
         "HOME = args.home",
-        "PARAMS.update({k: v for k, v in vars(args).items() if k != 'home'})",
+        "PARAMS.update({k: v for k, v in vars(args).items() if k not in ('home', 'glueweb_catalog_changes')})",
         "",
         "",
     ]

@@ -11,9 +11,15 @@ from jobs.engine.registry import NodeProblem, NodeProblems
 
 COLUMN = {"type": "string", "minLength": 1}
 
+# Markers in params schemas say what a parameter means where JSON Schema cannot
+# (docs/node-catalog.md, "Parameter markers"): the editor picks its widgets by them
+# and tests/engine/test_node_type_markers.py checks them against what check() does.
+MARK = "x-glueweb"
+
 
 def columns_schema(min_items: int = 1, **extra: Any) -> dict[str, Any]:
-    return {"type": "array", "items": COLUMN, "minItems": min_items, **extra}
+    """A list of the input's column names (marked `columns`)."""
+    return {"type": "array", "items": COLUMN, "minItems": min_items, MARK: "columns", **extra}
 
 
 def obj(properties: dict[str, Any], required: Iterable[str] = (), **extra: Any) -> dict[str, Any]:

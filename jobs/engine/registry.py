@@ -35,6 +35,40 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # A port fed by several edges gets a list; every other port one value.
 Inputs = Mapping[str, Any]
 
+_EMPTY: dict[tuple[tuple[str, str], ...], pl.DataFrame] = {}
+_EMPTY_COLUMNS: dict[str, pl.Series] = {}
+_EMPTY_LIMIT = 1024
+
+
+def empty_frame(schema: Mapping[str, Any]) -> pl.LazyFrame:
+    """A LazyFrame of no rows with this schema, for planning over schemas (output_schema, checks).
+
+    `pl.LazyFrame(schema=...)` costs about 10 us per column (Python builds each Series), which
+    made schema propagation a good part of a small run (benchmarks/pdsh.py). Empty columns and
+    frames never change, so they are kept by their exact types (repr: Polars' `==` on types is
+    looser than identity) and frames are stacked from kept columns.
+    """
+    key = tuple((name, repr(dtype)) for name, dtype in schema.items())
+    if any("Categorical" in text or "Object" in text for _, text in key):
+        return pl.LazyFrame(schema=schema)  # their identity is more than their repr
+    frame = _EMPTY.get(key)
+    if frame is None:
+        if len(_EMPTY) >= _EMPTY_LIMIT or len(_EMPTY_COLUMNS) >= _EMPTY_LIMIT:
+            forget_empty_frames()
+        columns = []
+        for (name, text), dtype in zip(key, schema.values(), strict=True):
+            column = _EMPTY_COLUMNS.get(text)
+            if column is None:
+                column = _EMPTY_COLUMNS[text] = pl.Series("", dtype=dtype)
+            columns.append(column.alias(name))
+        frame = _EMPTY[key] = pl.DataFrame().hstack(columns)
+    return frame.lazy()
+
+
+def forget_empty_frames() -> None:
+    _EMPTY.clear()
+    _EMPTY_COLUMNS.clear()
+
 
 @dataclass(frozen=True)
 class Port:
@@ -133,7 +167,7 @@ class NodeType:
         """Schema per output port, found by planning build() over empty frames: no data is read."""
         self.check(params, inputs)
         empty = {
-            port: [pl.LazyFrame(schema=s) for s in value] if isinstance(value, list) else pl.LazyFrame(schema=value)
+            port: [empty_frame(s) for s in value] if isinstance(value, list) else empty_frame(value)
             for port, value in inputs.items()
         }
         built = self.build(params, empty, ctx)

@@ -26,6 +26,19 @@ from jobs.engine.substitute import substitute
 PENDING = Ellipsis  # a parameter without default at design time: checks that need it wait for a run
 
 
+def forget_run_state() -> None:
+    """Drop what earlier runs left in this process: a benchmark's runs then pay what a run's fresh child does.
+
+    (The node type modules stay imported: the run forkserver imports them before forking, jobs/runs/boot.py.)
+    """
+    from jobs.engine import expressions, paths, scans
+
+    expressions.forget_parsed()
+    registry.forget_empty_frames()
+    scans.clear()
+    paths.forget_roots()
+
+
 @dataclass(frozen=True)
 class Analysis:
     graph: Graph | None

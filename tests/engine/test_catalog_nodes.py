@@ -207,10 +207,12 @@ def test_create_or_update_creates_the_table_and_marks_its_version_with_the_run(s
 def test_add_partitions_only_needs_an_existing_table_of_the_same_shape(sales_db: Database, lake: Path) -> None:
     params = {"path": "lake/orders", "partition_by": ["year"], "catalog_update": "add_partitions_only",
               "database": "sales", "table": "orders", "mode": "append"}  # fmt: skip
-    doc = document([inline(SALES), writer("w", params)], [{"source": "data", "target": "w"}])
+    sales = SALES.with_columns(pl.col("year").cast(pl.Int32))  # the table's key is an int
+    doc = document([inline(sales), writer("w", params)], [{"source": "data", "target": "w"}])
     assert [(e["node"], e["field"]) for e in validate(doc)] == [("w", "params.table")]
     partitioned_table(lake, sales_db)
-    retyped = document([inline(SALES.with_columns(pl.col("amount").cast(pl.String))), writer("w", params)],
+    assert validate(doc) == []
+    retyped = document([inline(sales.with_columns(pl.col("amount").cast(pl.String))), writer("w", params)],
                        [{"source": "data", "target": "w"}])  # fmt: skip
     errors = validate(retyped)
     assert [(e["node"], e["field"]) for e in errors] == [("w", "params.table")]
@@ -221,7 +223,7 @@ def test_add_partitions_only_registers_partitions_and_keeps_the_schema(sales_db:
     table = partitioned_table(lake, sales_db)
     params = {"path": "lake/orders", "partition_by": ["year"], "catalog_update": "add_partitions_only",
               "database": "sales", "table": "orders", "mode": "append"}  # fmt: skip
-    new = pl.DataFrame({"id": [7], "amount": [1.5], "year": [2031]})
+    new = pl.DataFrame({"id": [7], "amount": [1.5], "year": [2031]}, schema_overrides={"year": pl.Int32})
     doc = document([inline(new), writer("w", params)], [{"source": "data", "target": "w"}])
     assert run_graph(doc).succeeded
     assert sorted(p.values[0] for p in table.partitions.all()) == ["2024", "2025", "2031"]
@@ -244,22 +246,37 @@ def test_a_failed_run_leaves_files_and_catalog_as_they_were(sales_db: Database, 
 
 
 def test_a_catalog_change_that_fails_moves_the_published_files_back(sales_db: Database, lake: Path) -> None:
-    table = partitioned_table(lake, sales_db)
-    # The table's key is an int: a text partition value cannot be registered, after the files were moved.
+    partitioned_table(lake, sales_db)
     params = {"path": "lake/orders", "partition_by": ["year"], "catalog_update": "add_partitions_only",
               "database": "sales", "table": "orders", "mode": "append"}  # fmt: skip
-    new = pl.DataFrame({"id": [7], "amount": [1.5], "year": ["soon"]})
+    new = pl.DataFrame({"id": [7], "amount": [1.5], "year": [2031]}, schema_overrides={"year": pl.Int32})
     other = writer("w2", {"path": "lake/side"})
     doc = document([inline(new), writer("w", params), other],
                    [{"source": "data", "target": "w"}, {"source": "data", "target": "w2"}])  # fmt: skip
     before = sorted(str(p.relative_to(lake)) for p in (lake / "orders").rglob("*"))
-    result = run_graph(doc)
+
+    def someone_drops_the_table() -> None:
+        # Another user drops the table after the run's last check: its catalog change must fail.
+        Table.objects.filter(name="orders").delete()
+
+    result = run_graph(doc, on_publish=someone_drops_the_table)
     assert result.state == "FAILED" and result.error is not None
     assert result.error["node"] == "w" and result.error["type"] == "publish"
-    assert "year" in result.error["message"]
+    assert "no longer exists" in result.error["message"]
     assert sorted(str(p.relative_to(lake)) for p in (lake / "orders").rglob("*")) == before
     assert not (lake / "side").exists()
-    assert sorted(p.values[0] for p in table.partitions.all()) == ["2024", "2025"]
+
+
+def test_overwrite_with_new_partition_keys_replaces_the_old_partitions(sales_db: Database, lake: Path) -> None:
+    table = partitioned_table(lake, sales_db)
+    params = {"path": "lake/orders", "partition_by": ["region"], "catalog_update": "create_or_update",
+              "database": "sales", "table": "orders", "mode": "overwrite"}  # fmt: skip
+    new = pl.DataFrame({"id": [1], "amount": [1.0], "region": ["eu"]})
+    result = run_graph(document([inline(new), writer("w", params)], [{"source": "data", "target": "w"}]))
+    assert result.succeeded, result.error
+    table.refresh_from_db()
+    assert [k["name"] for k in table.partition_keys] == ["region"]
+    assert [p.values for p in table.partitions.all()] == [["eu"]]
 
 
 def test_create_or_update_needs_an_existing_database(db: None, lake: Path) -> None:
@@ -279,3 +296,36 @@ def test_a_catalog_table_previews_a_labelled_sample(sales_db: Database, lake: Pa
     assert [c["name"] for c in shown["columns"]] == ["id", "amount", "year"]
     assert shown["rows"] == [{"id": 1, "amount": 10.5, "year": 2024}]
     assert shown["sample"]["is_sample"] is True
+
+
+def test_create_or_update_keeps_the_comments_people_gave_the_table(sales_db: Database, lake: Path) -> None:
+    from catalog.services.tables import update_table
+
+    params = {"path": "lake/mart", "partition_by": ["year"], "catalog_update": "create_or_update",
+              "database": "sales", "table": "mart", "mode": "append"}  # fmt: skip
+    doc = document([inline(SALES), writer("w", params)], [{"source": "data", "target": "w"}])
+    assert run_graph(doc, run_id="r1").succeeded
+    table = Table.objects.get(name="mart")
+    columns = [{**c, "comment": "order number"} if c["name"] == "id" else c for c in table.columns]
+    keys = [{**table.partition_keys[0], "comment": "fiscal year"}]
+    # A key's comment counts as a change of partition keys: the catalog allows it only without partitions.
+    table.partitions.all().delete()
+    update_table(table, {"columns": columns, "partition_keys": keys}, SYSTEM)
+    result = run_graph(doc, run_id="r2")
+    assert result.succeeded, result.error
+    table.refresh_from_db()
+    assert [c["comment"] for c in table.columns] == ["order number", ""]
+    assert table.partition_keys[0]["comment"] == "fiscal year"
+    assert table.version == 2  # the comments' own version; the run changed nothing
+
+
+def test_create_or_update_needs_overwrite_to_change_the_keys_of_a_partitioned_table(
+    sales_db: Database, lake: Path
+) -> None:
+    partitioned_table(lake, sales_db)
+    params = {"path": "lake/orders", "partition_by": ["region"], "catalog_update": "create_or_update",
+              "database": "sales", "table": "orders", "mode": "append"}  # fmt: skip
+    new = pl.DataFrame({"id": [1], "amount": [1.0], "region": ["eu"]})
+    errors = validate(document([inline(new), writer("w", params)], [{"source": "data", "target": "w"}]))
+    assert [(e["node"], e["field"]) for e in errors] == [("w", "params.partition_by")]
+    assert "year int" in errors[0]["message"] and "overwrite" in errors[0]["message"]

@@ -194,7 +194,7 @@ def test_a_failed_publish_restores_the_delta_table(lake: Path) -> None:
     db = create_database({"name": "sales"})
     create_table(db, {"name": "t", "location": "lake/t", "classification": "parquet",
                       "columns": [{"name": "id", "type": "bigint"}, {"name": "v", "type": "double"}],
-                      "partition_keys": [{"name": "k", "type": "int"}]}, SYSTEM)  # fmt: skip
+                      "partition_keys": [{"name": "k", "type": "string"}]}, SYSTEM)  # fmt: skip
     doc = document(
         [source(lake),
          {"id": "w", "type": "write_files", "params": {"path": "lake/delta", "format": "delta", "mode": "append"}},
@@ -203,7 +203,11 @@ def test_a_failed_publish_restores_the_delta_table(lake: Path) -> None:
                      "database": "sales", "table": "t"}}],
         [{"source": "src", "target": "w"}, {"source": "src", "target": "w2"}],
     )  # fmt: skip
-    result = run_graph(doc)
+
+    def someone_drops_the_table() -> None:
+        Table.objects.filter(name="t").delete()  # after the run's last check: w2's catalog change fails
+
+    result = run_graph(doc, on_publish=someone_drops_the_table)
     assert result.state == "FAILED" and result.error is not None and result.error["node"] == "w2"
     assert_frame_equal(delta_rows(str(lake / "delta")).select(DATA.columns), DATA)
     assert not (lake / "t").exists() or not any((lake / "t").rglob("*.parquet"))

@@ -47,7 +47,7 @@ class AddTimestamp(NodeType):
         {
             "mode": {"enum": ["now", "to_timestamp", "format"], "default": "now"},
             "name": {"type": "string", "minLength": 1},
-            "column": {"type": "string", "minLength": 1},
+            "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
             "format": {"type": "string", "minLength": 1},
         }
     )

@@ -82,7 +82,7 @@ class Aggregate(NodeType):
                 "items": obj(
                     {
                         "function": {"enum": FUNCTIONS},
-                        "column": {"type": "string", "minLength": 1},
+                        "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
                         "quantile": {"type": "number", "minimum": 0, "maximum": 1},
                         "alias": {"type": "string", "minLength": 1},
                     },

@@ -12,7 +12,7 @@ from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, 
 
 MAPPING = obj(
     {
-        "source": {"type": "string", "minLength": 1},
+        "source": {"type": "string", "minLength": 1, "x-glueweb": "column"},
         "target": {"type": "string", "minLength": 1},
         "type": {"type": "string", "minLength": 1},
         "drop": {"type": "boolean", "default": False},

@@ -46,7 +46,7 @@ class FillNulls(NodeType):
                 "minItems": 1,
                 "items": obj(
                     {
-                        "column": {"type": "string", "minLength": 1},
+                        "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
                         "strategy": {"enum": STRATEGIES, "default": "literal"},
                         "value": {},
                     },

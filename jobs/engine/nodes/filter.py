@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from jobs.engine.expressions import compile_expression, parse
+from jobs.engine.expressions import compile_expression, parsed
 from jobs.engine.nodeutil import obj, require_column, the_input
 from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
 
@@ -76,7 +76,7 @@ class Filter(NodeType):
                         "minItems": 1,
                         "items": obj(
                             {
-                                "column": {"type": "string", "minLength": 1},
+                                "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
                                 "op": {"enum": OPS},
                                 "value": {},
                                 "negate": {"type": "boolean", "default": False},
@@ -115,10 +115,15 @@ class Filter(NodeType):
 
                 raise NodeProblem(f"{where}.value", f"{value!r} does not fit {dtype}: {polars_message(exc)}") from None
 
+    def output_schema(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> dict[str, pl.Schema]:
+        # Rows change, columns do not: the input's schema, without planning build() (a cost every run pays).
+        self.check(params, inputs)
+        return {"out": the_input(inputs)}
+
     def build(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> pl.LazyFrame:
         frame: pl.LazyFrame = the_input(inputs)
         if "condition" in params:
-            return frame.filter(parse(params["condition"]))
+            return frame.filter(parsed(params["condition"]))
         return frame.filter(rules_expr(params["rules"], frame.collect_schema()))
 
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:

@@ -71,7 +71,10 @@ class Join(NodeType):
             "on": {
                 "type": "array",
                 "items": obj(
-                    {"left": {"type": "string", "minLength": 1}, "right": {"type": "string", "minLength": 1}},
+                    {
+                        "left": {"type": "string", "minLength": 1, "x-glueweb": "column", "x-glueweb-port": "left"},
+                        "right": {"type": "string", "minLength": 1, "x-glueweb": "column", "x-glueweb-port": "right"},
+                    },
                     ["left", "right"],
                 ),
             },

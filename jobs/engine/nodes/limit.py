@@ -21,6 +21,11 @@ class Limit(NodeType):
         {"n": {"type": "integer", "minimum": 0}, "offset": {"type": "integer", "minimum": 0, "default": 0}}, ["n"]
     )
 
+    def output_schema(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> dict[str, pl.Schema]:
+        # Rows change, columns do not: the input's schema, without planning build() (a cost every run pays).
+        self.check(params, inputs)
+        return {"out": the_input(inputs)}
+
     def build(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> pl.LazyFrame:
         return the_input(inputs).slice(params.get("offset", 0), params["n"])
 

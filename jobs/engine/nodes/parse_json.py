@@ -24,7 +24,7 @@ class ParseJson(NodeType):
     glue = "Unbox"
     params_schema = obj(
         {
-            "column": {"type": "string", "minLength": 1},
+            "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
             "target": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
         },

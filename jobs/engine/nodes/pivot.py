@@ -40,7 +40,7 @@ class Pivot(NodeType):
     params_schema = obj(
         {
             "index": columns_schema(1),
-            "on": {"type": "string", "minLength": 1},
+            "on": {"type": "string", "minLength": 1, "x-glueweb": "column"},
             "on_values": {
                 "type": "array",
                 "minItems": 1,

@@ -122,7 +122,8 @@ def scan_table(  # noqa: PLR0917  (exported scripts call it positionally)
 ) -> pl.LazyFrame:
     """The table: its location, or the given partitions (values, location) with the key values as columns."""
     if partitions is None:
-        return scan_location(where, fmt, columns, options, storage_options, n_rows)
+        # Read as a whole (a Delta table's partition columns are inside its data, by its log).
+        return scan_location(where, fmt, {**columns, **keys}, options, storage_options, n_rows)
     frames = [
         scan_location(part_location, fmt, columns, options, storage_options, n_rows).with_columns(
             [
@@ -218,12 +219,15 @@ class ReadCatalogTable(NodeType):
     def build(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> pl.LazyFrame:
         table, uri, storage_options, partitions = self._spec(params)
         columns, keys = self.schemas(table)
+        # A Delta table is filtered after the scan: a preview's sample is taken from what passes.
+        delta_filter = table.classification == "delta" and params.get("partition_filter")
         frame = scan_table(uri, table.classification, columns, keys, partitions, table.format_options,
-                           storage_options, ctx.sample_rows)  # fmt: skip
-        if table.classification == "delta" and params.get("partition_filter"):
+                           storage_options, None if delta_filter else ctx.sample_rows)  # fmt: skip
+        if delta_filter:
             from jobs.engine.expressions import parse
 
             frame = frame.filter(parse(params["partition_filter"]))
+            frame = frame.head(ctx.sample_rows) if ctx.sample_rows is not None else frame
         return frame
 
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:

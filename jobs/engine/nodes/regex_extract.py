@@ -29,7 +29,7 @@ class RegexExtract(NodeType):
     glue = "Regex Extractor"
     params_schema = obj(
         {
-            "column": {"type": "string", "minLength": 1},
+            "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
             "pattern": {"type": "string", "minLength": 1},
             "columns": {"type": "array", "minItems": 1, "items": {"type": "string"}},
         },

@@ -19,7 +19,14 @@ class RenameColumns(NodeType):
     preserves_rows = True
     glue = "RenameField"
     params_schema = obj(
-        {"mapping": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "minLength": 1}}},
+        {
+            "mapping": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "string", "minLength": 1},
+                "x-glueweb": "column-keys",
+            }
+        },
         ["mapping"],
     )
 

@@ -33,7 +33,7 @@ class Sort(NodeType):
                 "minItems": 1,
                 "items": obj(
                     {
-                        "column": {"type": "string", "minLength": 1},
+                        "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
                         "descending": {"type": "boolean", "default": False},
                         "nulls_last": {"type": "boolean", "default": False},
                     },
@@ -47,6 +47,11 @@ class Sort(NodeType):
     def check(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
         for i, b in enumerate(params["by"]):
             require_column(the_input(inputs), b["column"], f"params.by.{i}.column")
+
+    def output_schema(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> dict[str, pl.Schema]:
+        # Rows change, columns do not: the input's schema, without planning build() (a cost every run pays).
+        self.check(params, inputs)
+        return {"out": the_input(inputs)}
 
     def build(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> pl.LazyFrame:
         return sort(the_input(inputs), params["by"])

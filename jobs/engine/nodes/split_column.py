@@ -25,7 +25,7 @@ class SplitColumn(NodeType):
     glue = "Split String"
     params_schema = obj(
         {
-            "column": {"type": "string", "minLength": 1},
+            "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
             "separator": {"type": "string", "minLength": 1},
             "into": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
         },

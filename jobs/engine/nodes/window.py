@@ -118,7 +118,7 @@ class Window(NodeType):
                 "default": [],
                 "items": obj(
                     {
-                        "column": {"type": "string", "minLength": 1},
+                        "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
                         "descending": {"type": "boolean", "default": False},
                         "nulls_last": {"type": "boolean", "default": False},
                     },
@@ -131,7 +131,7 @@ class Window(NodeType):
                 "items": obj(
                     {
                         "function": {"enum": FUNCTIONS},
-                        "column": {"type": "string", "minLength": 1},
+                        "column": {"type": "string", "minLength": 1, "x-glueweb": "column"},
                         "offset": {"type": "integer", "minimum": 1, "default": 1},
                         "default": {},
                         "window": {"type": "integer", "minimum": 1},

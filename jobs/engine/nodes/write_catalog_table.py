@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from jobs.engine.catalog_updates import WRITABLE, CatalogUpdate, find_table
+from jobs.engine.catalog_updates import WRITABLE, CatalogUpdate, catalog_change, find_table, local_files, remote_files
 from jobs.engine.nodeutil import dtype_source, obj, the_input
 from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
 from jobs.engine.storage import STORAGE_OPTIONS_SCHEMA, S3Location
@@ -23,6 +23,7 @@ from jobs.engine.targets import (
     export_storage_options,
     location,
     s3_secrets_from_env,
+    s3fs_for,
     sink,
     stage,
     write_delta,
@@ -109,7 +110,7 @@ class WriteCatalogTable(NodeType):
         return sink_frame
 
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:
-        # The table's location, format and types are fixed at export; the script registers no partitions.
+        # The table's location, format and types are fixed at export; partitions are only reported (below).
         table = self.table(params)
         where = location(params, table.location, "params.table")
         uri = where.uri if isinstance(where, S3Location) else str(where)
@@ -128,3 +129,23 @@ class WriteCatalogTable(NodeType):
         ctx.need(sink)
         folder = export_folder(ctx, repr(uri), uri, repr(mode), options)
         return f"sink({frame}, {folder}, {fmt!r}, {default_compression(fmt)!r}, {keys!r}, RUN_ID, {options})"
+
+    def export_catalog_change(self, params: Mapping[str, Any], ctx: ExportContext) -> str | None:
+        """Source of the partitions glueweb would register (the script only reports them)."""
+        table = self.table(params)
+        where = location(params, table.location, "params.table")
+        keys = [k["name"] for k in table.partition_keys]
+        ctx.need(catalog_change)
+        if isinstance(where, S3Location):
+            ctx.need(s3fs_for, remote_files)
+            options = export_storage_options(params)
+            if "s3_secrets_from_env" in options:
+                ctx.need(s3_secrets_from_env)
+            folder, files = repr(where.uri), f"remote_files({where.uri!r}, {options})"
+        else:
+            ctx.need(local_files)
+            folder, files = repr(str(where)), f"local_files({str(where)!r})"
+        return (
+            f"catalog_change({ctx.node_id!r}, 'write_table', {table.database.name!r}, {table.name!r}, {folder}, "
+            f"{keys!r}, {table.classification!r}, {params.get('mode', 'append')!r}, None, {files}, RUN_ID)"
+        )

@@ -11,9 +11,18 @@ from typing import Any
 
 import polars as pl
 
-from jobs.engine.catalog_updates import CatalogUpdate, catalog_columns, check_fits, find_table
+from jobs.engine.catalog_updates import (
+    CatalogUpdate,
+    catalog_change,
+    catalog_columns,
+    find_table,
+    fit_problems,
+    local_files,
+    remote_files,
+)
 from jobs.engine.nodeutil import columns_schema, obj, require_columns, the_input
-from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
+from jobs.engine.paths import is_remote
+from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeProblems, NodeType, register
 from jobs.engine.storage import STORAGE_OPTIONS_SCHEMA
 from jobs.engine.targets import (
     COMPRESSIONS,
@@ -26,6 +35,7 @@ from jobs.engine.targets import (
     export_storage_options,
     location,
     s3_secrets_from_env,
+    s3fs_for,
     sink,
     stage,
     write_delta,
@@ -84,18 +94,46 @@ class WriteFiles(NodeType):
                 raise NodeProblem(f"params.{name}", f"catalog_update {update} needs a {name}")
         columns, keys = split_schema(schema, params.get("partition_by", []))
         if update == "create_or_update":
-            from catalog.models import Database
-
-            if not Database.objects.filter(name=params["database"].strip().lower()).exists():
-                raise NodeProblem("params.database", f'no catalog database is named "{params["database"]}"')
+            self.check_create_or_update(params, keys)
             return
         if params.get("format") == "delta":
-            raise NodeProblem("params.catalog_update", "a Delta table keeps its partitions in its own log")
+            raise NodeProblem(
+                "params.catalog_update",
+                "a Delta table keeps its partitions in its own log: use create_or_update, which registers the table",
+            )
         table = find_table(params["database"], params["table"])
-        check_fits(columns, table, "params.table")
-        if [k["name"] for k in table.partition_keys] != [k["name"] for k in keys]:
-            shown = ", ".join(k["name"] for k in table.partition_keys) or "none"
-            raise NodeProblem("params.partition_by", f"must be the table's partition keys ({shown})")
+        problems = fit_problems(columns, keys, table)
+        name = f"{table.database.name}.{table.name}"
+        if table.table_type != "EXTERNAL_TABLE":
+            problems.insert(0, NodeProblem("params.table", f"{name} is a view: it has no partitions to add"))
+        fmt = params.get("format", "parquet")
+        if table.classification and table.classification != fmt:
+            problems.append(
+                NodeProblem("params.format", f'table {name} is of format "{table.classification}", not {fmt}')
+            )
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise NodeProblems(problems)
+
+    def check_create_or_update(self, params: Mapping[str, Any], keys: list[dict[str, str]]) -> None:
+        """The database must exist; an existing table's partition keys change only with mode overwrite."""
+        from catalog.models import Database, Table
+
+        db = Database.objects.filter(name=params["database"].strip().lower()).first()
+        if db is None:
+            raise NodeProblem("params.database", f'no catalog database is named "{params["database"]}"')
+        table = Table.objects.filter(database=db, name=params["table"].strip().lower()).first()
+        if table is None or params.get("mode", "error_if_exists") == "overwrite":
+            return
+        before = [(k["name"], k["type"]) for k in table.partition_keys]
+        if before != [(k["name"], k["type"]) for k in keys] and table.partitions.exists():
+            shown = ", ".join(f"{n} {t}" for n, t in before) or "none"
+            raise NodeProblem(
+                "params.partition_by",
+                f"table {db.name}.{table.name} has partitions by its keys ({shown}): "
+                "new partition keys need mode overwrite, which replaces its partitions",
+            )
 
     def output_schema(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: Context) -> dict[str, pl.Schema]:
         self.check(params, inputs)
@@ -129,7 +167,7 @@ class WriteFiles(NodeType):
         return sink_frame
 
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:
-        # The exported script writes straight into the folder (mode handled by `prepare`); it has no catalog.
+        # The exported script writes straight into the folder (mode handled by `prepare`); catalog: reported only.
         fmt = params.get("format", "parquet")
 
         def arg(name: str, default: Any) -> str:
@@ -146,3 +184,30 @@ class WriteFiles(NodeType):
         ctx.need(sink)
         folder = export_folder(ctx, ctx.lit("path"), params["path"], mode, options)
         return f"sink({inputs['in']}, {folder}, {arg('format', fmt)}, {compression}, {partition_by}, RUN_ID, {options})"
+
+    def export_catalog_change(self, params: Mapping[str, Any], ctx: ExportContext) -> str | None:
+        """Source of the change glueweb would make in its catalog (the script only reports it), or None."""
+        update = params.get("catalog_update", "none")
+        if update == "none":
+            return None
+        fmt = params.get("format", "parquet")
+        partition_by = params.get("partition_by", [])
+        definition = None
+        if update == "create_or_update":
+            columns, keys = split_schema(ctx.input_schemas["in"], partition_by)
+            definition = {"columns": columns, "partition_keys": keys}
+        ctx.need(catalog_change)
+        folder = f"local({ctx.lit('path')})"
+        if is_remote(params["path"]):
+            ctx.need(s3fs_for, remote_files)
+            options = export_storage_options(params)
+            if "s3_secrets_from_env" in options:
+                ctx.need(s3_secrets_from_env)
+            files = f"remote_files({folder}, {options})"
+        else:
+            ctx.need(local_files)
+            files = f"local_files({folder})"
+        return (
+            f"catalog_change({ctx.node_id!r}, {update!r}, {ctx.lit('database')}, {ctx.lit('table')}, {folder}, "
+            f"{partition_by!r}, {fmt!r}, {params.get('mode', 'error_if_exists')!r}, {definition!r}, {files}, RUN_ID)"
+        )
