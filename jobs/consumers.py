@@ -25,6 +25,7 @@ BAD_REQUEST = 4400
 HELD_BACK_LIMIT = 10_000
 REPLAY_PAGE = 500
 DASHBOARD_REPLAY_LIMIT = 1_000
+NOT_ON_DASHBOARD = ("run.log", "node.progress")
 
 
 class EventStreamConsumer(AsyncJsonWebsocketConsumer):
@@ -122,12 +123,12 @@ class DashboardConsumer(EventStreamConsumer):
         return [DASHBOARD]
 
     def stored_after(self, after: int) -> list[dict[str, Any]]:
-        events = RunEvent.objects.filter(id__gt=after).exclude(type="run.log").order_by("id")[:DASHBOARD_REPLAY_LIMIT]
-        return [event.to_message() for event in events]
+        events = RunEvent.objects.filter(id__gt=after).exclude(type__in=NOT_ON_DASHBOARD)
+        return [event.to_message() for event in events.order_by("id")[:DASHBOARD_REPLAY_LIMIT]]
 
     async def event_message(self, message: dict[str, Any]) -> None:
-        # Logs belong on a run's own page, not the dashboard.
-        if message["event"].get("type") == "run.log":
+        # Logs and node row counts belong on a run's own page, not the dashboard.
+        if message["event"].get("type") in NOT_ON_DASHBOARD:
             return
         await super().event_message(message)
 

@@ -9,6 +9,7 @@ is cached) and the streaming engine runs it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 import uuid
@@ -23,6 +24,7 @@ from jobs.engine.catalog_updates import apply_all, error_message
 from jobs.engine.expressions import polars_message
 from jobs.engine.graph import GraphError
 from jobs.engine.metrics import Meter, RunStopped, durations_ms, finish_times, metered
+from jobs.engine.progress import SAMPLE_SECONDS, NodeProgress, ProgressCallback, Sampler, Tracker
 from jobs.engine.publish import discard, publish_all
 from jobs.engine.registry import Context, NodeProblem, NodeType
 from jobs.engine.validate import Analysis, analyze
@@ -63,12 +65,8 @@ JOINING = {"join", "sql"}  # node types Polars plans as joins (a SQL query may j
 STREAMING_ROW_FILTERS = {"filter", "drop_nulls"}  # run inside the pipeline of the join before them
 
 
-def unmetered(analysis: Analysis) -> set[str]:
-    """Nodes that get no meter, because one would change how Polars runs the plan (metrics.py says why).
-
-    Everything feeding a join (directly or further upstream), the join itself, and the
-    row-preserving nodes and filters right after it, which Polars runs in the join's own pipeline.
-    """
+def _join_pipelines(analysis: Analysis) -> tuple[set[str], set[str]]:
+    """(every node feeding a join, directly or further up; each join with the streaming nodes after it)."""
     joins = {node for node, node_type in analysis.types.items() if node_type.key in JOINING}
     feeding = {e.source for j in joins for edges in analysis.inputs[j].values() for e in edges}
     in_join_pipeline = set(joins)
@@ -77,7 +75,68 @@ def unmetered(analysis: Analysis) -> set[str]:
         streaming = node_type.preserves_rows or node_type.key in STREAMING_ROW_FILTERS
         if streaming and analysis.inputs[node_id]["in"][0].source in in_join_pipeline:
             in_join_pipeline.add(node_id)
-    return ancestors(analysis, feeding) | in_join_pipeline
+    return ancestors(analysis, feeding), in_join_pipeline
+
+
+def _consumers(analysis: Analysis) -> dict[str, set[str]]:
+    result: dict[str, set[str]] = {node: set() for node in analysis.order}
+    for node in analysis.order:
+        for edges in analysis.inputs.get(node, {}).values():
+            for edge in edges:
+                result[edge.source].add(node)
+    return result
+
+
+def pipeline_ends(analysis: Analysis) -> set[str]:
+    """The last node of each join pipeline that feeds no join: it gets a counting meter at its output.
+
+    There the plan leaves the join's pipeline for a blocking or separate step anyway (an aggregate,
+    a sort, a target), so a meter costs no fusion and no runtime filter (benchmarks/engine_metrics.py:
+    within the noise on PDS-H). Its count is also the count of the row-preserving nodes before it,
+    back to the join or filter that set it (_pipeline_counts).
+    """
+    feeding, in_pipeline = _join_pipelines(analysis)
+    consumers = _consumers(analysis)
+    return {node for node in in_pipeline - feeding if not consumers[node] & in_pipeline}
+
+
+def unmetered(analysis: Analysis) -> set[str]:
+    """Nodes that get no meter, because one would change how Polars runs the plan (metrics.py says why).
+
+    Everything feeding a join (directly or further upstream), the join itself, and the
+    row-preserving nodes and filters right after it, which Polars runs in the join's own pipeline;
+    except the end of such a pipeline (pipeline_ends).
+    """
+    feeding, in_pipeline = _join_pipelines(analysis)
+    return (feeding | in_pipeline) - pipeline_ends(analysis)
+
+
+MeterKind = Literal["count", "time"]
+
+
+def meter_plan(analysis: Analysis) -> dict[str, MeterKind]:
+    """Which nodes get a meter, and whether it counts rows or only notes the time (metrics.py).
+
+    A counting meter goes after nodes that change the number of rows, and after the end of a join
+    pipeline; a time-only meter after row-preserving nodes and sources counted from metadata. None
+    inside a join pipeline (`unmetered`), and no time-only meter on a node whose one consumer counts:
+    both sit in one streaming stage, so it would only add a Python call per morsel, and the
+    consumer's duration includes the node's (PDS-H Q1 went from four meters on its lineitem stream
+    to two, measured by benchmarks/engine_metrics.py).
+    """
+    skip, ends = unmetered(analysis), pipeline_ends(analysis)
+    plan: dict[str, MeterKind] = {}
+    for node, node_type in analysis.types.items():
+        if node in skip or node_type.category == "targets":
+            continue
+        timed_only = node_type.preserves_rows or counted_by_metadata(node_type, analysis.params.get(node, {}))
+        plan[node] = "time" if timed_only and node not in ends else "count"
+    edges = [e for inputs in analysis.inputs.values() for port in inputs.values() for e in port]
+    for node, kind in list(plan.items()):
+        out = [e for e in edges if e.source == node]
+        if kind == "time" and len(out) == 1 and plan.get(out[0].target) == "count":
+            del plan[node]
+    return plan
 
 
 def build_frames(
@@ -89,11 +148,11 @@ def build_frames(
 ) -> dict[tuple[str, str], pl.LazyFrame]:
     """(node, port) -> LazyFrame for the nodes in `only` and everything upstream (all nodes by default).
 
-    With `meters`, node outputs get a Meter (jobs/engine/metrics.py; not those `unmetered` names)
+    With `meters`, node outputs get a Meter (jobs/engine/metrics.py; those `meter_plan` names)
     and `raw` receives the frames without them.
     """
     needed = ancestors(analysis, only) if only is not None else set(analysis.order)
-    skip = unmetered(analysis) if meters is not None else set()
+    plan = meter_plan(analysis) if meters is not None else {}
     frames: dict[tuple[str, str], pl.LazyFrame] = {}
     for node_id in analysis.order:
         if node_id not in needed:
@@ -119,11 +178,10 @@ def build_frames(
         for out_port, frame in outputs.items():
             if raw is not None:
                 raw[(node_id, out_port)] = frame
-            if meters is not None and node_id not in skip:
+            if meters is not None and node_id in plan:
                 meter = Meter(should_stop=ctx.should_stop)
                 meters.setdefault(node_id, []).append(meter)
-                transparent = node_type.preserves_rows or counted_by_metadata(node_type, analysis.params[node_id])
-                frames[(node_id, out_port)] = metered(frame, meter, transparent=transparent)
+                frames[(node_id, out_port)] = metered(frame, meter, transparent=plan[node_id] == "time")
             else:
                 frames[(node_id, out_port)] = frame
     return frames
@@ -137,12 +195,13 @@ class NodeResult:
     rows_out: int | None = None
     rows_out_by_port: Mapping[str, int] | None = None
     duration_ms: int | None = None
+    rows_note: str | None = None  # why rows_out is None although rows were counted (docs/runs.md)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "node": self.node, "type": self.type, "state": self.state, "rows_out": self.rows_out,
             "rows_out_by_port": dict(self.rows_out_by_port) if self.rows_out_by_port else None,
-            "duration_ms": self.duration_ms,
+            "duration_ms": self.duration_ms, "rows_note": self.rows_note,
         }  # fmt: skip
 
 
@@ -167,6 +226,19 @@ CountRows = Literal["counters", "cheap", "all", "none"]
 NodeCallback = Callable[[NodeResult], None]
 
 
+def _metadata_counts(analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame]) -> dict[tuple[str, str], int]:
+    """Rows of the sources that their files' metadata count, in one query for all (not per source)."""
+    keys = [
+        (node, "out")
+        for node, node_type in analysis.types.items()
+        if counted_by_metadata(node_type, analysis.params.get(node, {})) and (node, "out") in raw
+    ]
+    if not keys:
+        return {}
+    found = pl.collect_all([raw[key].select(pl.len()) for key in keys])
+    return {key: int(frame.item()) for key, frame in zip(keys, found, strict=True)}
+
+
 def _cheap_counts(
     analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame], publishers: list[Any]
 ) -> dict[tuple[str, str], int]:
@@ -175,10 +247,7 @@ def _cheap_counts(
     Counted after the run, outside the plan, so Polars keeps optimising and streaming it:
     Parquet and IPC counts come from file footers; written files are our own output.
     """
-    counts: dict[tuple[str, str], int] = {}
-    for node_id, node_type in analysis.types.items():
-        if counted_by_metadata(node_type, analysis.params.get(node_id, {})) and (node_id, "out") in raw:
-            counts[(node_id, "out")] = int(raw[(node_id, "out")].select(pl.len()).collect().item())
+    counts = _metadata_counts(analysis, raw)
     for publisher in publishers:
         counts[(publisher.node, SINK)] = publisher.rows_written()
     return counts
@@ -188,19 +257,33 @@ def _metered_counts(
     analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame], meters: Mapping[str, list[Meter]]
 ) -> dict[tuple[str, str], int]:
     """Rows per node output from the meters (metadata for sources that count for free)."""
-    counts: dict[tuple[str, str], int] = {}
+    counts = _metadata_counts(analysis, raw)
+    ends = pipeline_ends(analysis)
     for node_id in analysis.order:  # in order: a row-preserving node takes its input's count
         node_type = analysis.types[node_id]
         ports = [port for (node, port) in raw if node == node_id]
-        if counted_by_metadata(node_type, analysis.params.get(node_id, {})) and (node_id, "out") in raw:
-            counts[(node_id, "out")] = int(raw[(node_id, "out")].select(pl.len()).collect().item())
-        elif node_type.preserves_rows:
+        if (node_id, "out") in counts:
+            continue
+        if node_type.preserves_rows and node_id not in ends:
             edge = analysis.inputs[node_id]["in"][0]
             if (edge.source, edge.source_port) in counts:
                 counts[(node_id, "out")] = counts[(edge.source, edge.source_port)]
         elif node_id in meters:
             counts.update({(node_id, port): m.rows for port, m in zip(ports, meters[node_id], strict=True)})
+    _pipeline_counts(analysis, ends, counts)
     return counts
+
+
+def _pipeline_counts(analysis: Analysis, ends: set[str], counts: dict[tuple[str, str], int]) -> None:
+    """A join pipeline's end counted its rows: so did the row-preserving nodes before it, and the node feeding them."""
+    for end in ends:
+        node, rows = end, counts.get((end, "out"))
+        while rows is not None and analysis.types[node].preserves_rows:
+            edge = analysis.inputs[node]["in"][0]
+            if (edge.source, edge.source_port) in counts:
+                break
+            counts[(edge.source, edge.source_port)] = rows
+            node = edge.source
 
 
 def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run ends)
@@ -213,13 +296,17 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
     on_node: NodeCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_publish: Callable[[], None] | None = None,
+    before_publish: Callable[[], bool] | None = None,
+    on_progress: ProgressCallback | None = None,
+    progress_seconds: float = SAMPLE_SECONDS,
     changed_by: Any = None,
 ) -> RunResult:
     """Validate, build one plan, execute it, and publish targets only if everything succeeded.
 
     `count_rows`: "counters" (default) counts node output rows and times nodes with pass-through
-    meters inside the plan (jobs/engine/metrics.py: nodes in and below a join's pipeline are left
-    out, their rows and durations None; a few percent, measured by benchmarks/engine_metrics.py);
+    meters inside the plan (jobs/engine/metrics.py and meter_plan: nodes feeding a join and inside
+    its pipeline are left out, their rows None with a rows_note unless the pipeline's end counts
+    them; a few percent, measured by benchmarks/engine_metrics.py);
     "cheap" records only rows read by Parquet/IPC/inline sources and
     rows written by targets, and no durations; "all" counts every node's output as extra queries
     of the plan, which makes Polars cache each shared subplan (about 3x slower on PDS-H Q3);
@@ -231,8 +318,15 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
     meter inside the plan; when it answers true the run ends as STOPPED and nothing is published.
     (A plan whose nodes all run inside a join's pipeline has no meter: it is only stopped between
     phases; the caller may still kill the thread or process running it.)
-    `on_publish()`: called once the plan has succeeded, just before files are moved into place
+    `before_publish()`: asked once the plan has succeeded, before anything is published: True
+    publishes, False ends the run STOPPED with its staging discarded (the worker's gate: a stop that
+    came first wins, and after True none may).
+    `on_publish()`: called once publishing begins, just before files are moved into place
     (from then on the run should not be stopped).
+    `on_progress(records)`: with count_rows="counters", called from a sampler thread every
+    ~250 ms while the plan runs, with the NodeProgress records that changed since the last call
+    (jobs/engine/progress.py: how a node's live state is inferred from the meters), every
+    `progress_seconds`; once more when the plan has ended, before publishing.
     `changed_by`: a catalog.services.common.ChangedBy recorded on the table versions this run
     writes (default: a job run named by `run_id`).
 
@@ -267,19 +361,33 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
         counted = list(raw) if count_rows == "all" else []
         queries = [frame for _, frame in sinks] + [raw[key].select(pl.len()) for key in counted]
         plan_started = time.perf_counter()
-        results = pl.collect_all(queries, engine=engine)
+        sampling = _sampling(analysis, meters, raw, {n for n, _ in sinks}, plan_started, on_progress, progress_seconds)
+        with sampling:
+            results = pl.collect_all(queries, engine=engine)
         plan_ended = time.perf_counter()
         counts = {key: int(results[len(sinks) + i].item()) for i, key in enumerate(counted)}
         if meters is not None:
             counts.update(_metered_counts(analysis, raw, meters))
             durations = _durations(analysis, meters, plan_started, plan_ended, {n for n, _ in sinks})
-        # Rows written by a target are the rows of its input.
+        # Rows written by a target are the rows of its input; after a join (not counted) ask its staged files.
         for node, _ in sinks:
             edge = analysis.inputs[node]["in"][0]
             if (edge.source, edge.source_port) in counts:
                 counts[(node, SINK)] = counts[(edge.source, edge.source_port)]
+            elif meters is not None:
+                written = [p.rows_written() for p in publishers if p.node == node]
+                if written:
+                    counts[(node, SINK)] = sum(written)
         if count_rows == "cheap":
             counts.update(_cheap_counts(analysis, raw, publishers))
+        if on_progress is not None:  # the plan has ended: every node but the targets (publishing next) is done
+            targets = {n for n, _ in sinks}
+            not_counted = unmetered(analysis) if meters is not None else set()
+            on_progress(tuple(
+                NodeProgress(n.node, "RUNNING" if n.node in targets else "SUCCEEDED", n.rows_out, n.duration_ms,
+                             n.rows_note)
+                for n in _succeeded(analysis, counts, durations, {}, not_counted)
+            ))  # fmt: skip
         _check_stop(should_stop)
         for update in ctx.catalog_updates:
             try:
@@ -301,6 +409,9 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
         discard(publishers, SETTLE_SECONDS)
         return failed(elapsed(), culprit, type(exc).__name__, polars_message(exc), trace)
     total = elapsed()
+    if before_publish is not None and not before_publish():
+        discard(publishers)
+        return failed(elapsed(), None, "stopped", "the run was stopped; nothing was published", state="STOPPED")
     if on_publish is not None:
         on_publish()
     publish_times: dict[str, int] = {}
@@ -315,6 +426,22 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
         message = f"publishing failed: {error_message(exc)}"
         return failed(elapsed(), culprit, "publish", message, traceback.format_exc())
     total = elapsed()
+    nodes = _succeeded(analysis, counts, durations, publish_times, unmetered(analysis) if meters is not None else set())
+    _report(on_node, nodes)
+    return RunResult(run_id, "SUCCEEDED", started, total, analysis.values, tuple(nodes), outputs)
+
+
+JOIN_NOTE = "not counted: inside a join pipeline"
+
+
+def _succeeded(
+    analysis: Analysis,
+    counts: Mapping[tuple[str, str], int],
+    durations: Mapping[str, int],
+    publish_times: Mapping[str, int],
+    not_counted: set[str],
+) -> list[NodeResult]:
+    """Every node's final record: rows per port (summed), duration plus a target's publishing time."""
     nodes = []
     for node_id in analysis.order:
         by_port = {port: n for (node, port), n in counts.items() if node == node_id and port != SINK}
@@ -322,10 +449,34 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
         duration = durations.get(node_id)
         if duration is not None and node_id in publish_times:
             duration += publish_times[node_id]
-        nodes.append(NodeResult(node_id, node_types[node_id], "SUCCEEDED", rows,
-                                by_port if len(by_port) > 1 else None, duration))  # fmt: skip
-    _report(on_node, nodes)
-    return RunResult(run_id, "SUCCEEDED", started, total, analysis.values, tuple(nodes), outputs)
+        note = JOIN_NOTE if rows is None and node_id in not_counted else None
+        nodes.append(NodeResult(node_id, analysis.types[node_id].key, "SUCCEEDED", rows,
+                                by_port if len(by_port) > 1 else None, duration, note))  # fmt: skip
+    return nodes
+
+
+def _sampling(  # noqa: PLR0917  (internal)
+    analysis: Analysis,
+    meters: Mapping[str, list[Meter]] | None,
+    raw: Mapping[tuple[str, str], pl.LazyFrame],
+    targets: set[str],
+    plan_started: float,
+    on_progress: ProgressCallback | None,
+    interval: float,
+) -> contextlib.AbstractContextManager[Any]:
+    """A live progress sampler around the plan (only meters can tell how far it is)."""
+    if meters is None or on_progress is None:
+        return contextlib.nullcontext()
+    ports = {node: tuple(port for (owner, port) in raw if owner == node) for node in meters}
+    by_metadata = {
+        node: raw[(node, "out")]
+        for node, node_type in analysis.types.items()
+        if counted_by_metadata(node_type, analysis.params.get(node, {})) and (node, "out") in raw
+    }
+    notes = {node: JOIN_NOTE for node in unmetered(analysis)}
+    ends = frozenset(pipeline_ends(analysis))
+    tracker = Tracker(analysis, meters, ports, by_metadata, targets, plan_started, notes, ends)
+    return Sampler(tracker, on_progress, interval)
 
 
 def _durations(

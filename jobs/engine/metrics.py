@@ -10,15 +10,21 @@ change what the node upstream counts). So only nodes that change the number of r
 aggregates, unions, limits, sources read from text files, ...) get one. Nodes that keep one row
 per input row (`preserves_rows`: derived columns, renames, casts, sorts, windows, ...) take their
 input's count, and sources whose row count their files' metadata gives (Parquet, IPC, inline
-data) are counted from that metadata after the run: both get a meter for time only, which lets
-predicates and slices through, so a filter after them still reaches the scan.
+data) are counted from that metadata after the run (one query for all of them): both get a meter
+for time only, which lets predicates and slices through, so a filter after them still reaches the
+scan; and not even that when their one consumer has a counting meter, since both run in one
+streaming stage (an opaque step per morsel costs a few percent of elapsed time on scan-heavy
+PDS-H queries): the consumer's duration then includes theirs (compiler.meter_plan).
 
 Joins are the exception (compiler.unmetered): an opaque step anywhere below a join keeps the
 join's runtime filters from the scans, and one in the pipeline right after a join keeps Polars
 from fusing it; on PDS-H either doubled the CPU time of join-heavy queries. So nodes feeding a
 join, the join, and the row-preserving nodes and filters right after it get no meter: their rows
 are None (sources still count from metadata) and so is their duration, which the next timed
-node's duration then includes.
+node's duration then includes. The last node of such a pipeline that feeds no join gets a
+counting meter (compiler.pipeline_ends): there the plan leaves the join's pipeline anyway, and on
+PDS-H it costs nothing measurable; its count is also that of the row-preserving nodes before it,
+back to the join or filter that set it.
 
 Durations: a node's output finished when its last morsel passed its meter. A node's duration is
 from the moment its last input finished (the run's start for a source) to that moment: in a

@@ -6,6 +6,9 @@ its thread pool's state without its threads, and the child could hang.)
 
 Messages to the parent, over a pipe:
   ("log", level, logger, message)   a logging record from inside the run
+  ("progress", records)             live node states and rows while the plan runs: the
+                                    NodeProgress records that changed (jobs/engine/progress.py),
+                                    at most one message per ~250 ms
   ("publishing",)                   every node succeeded; may the outputs be published?
                                     The parent answers "go" or "stop".
   ("result", RunResult)             the end
@@ -64,22 +67,26 @@ def _apply_settings(overrides: Mapping[str, Any]) -> None:
         connections["default"].settings_dict["NAME"] = database
 
 
-def _gate_publishing(conn: Connection, lock: threading.Lock) -> None:
-    """Ask the parent before publishing: a stop or timeout that came first wins, and after "go" none may."""
-    from jobs.engine import compiler, publish
+class Gate:
+    """run_graph's `before_publish`: ask the parent; a stop or timeout that came first wins, and after "go" none may."""
 
-    original: Callable[..., Any] = publish.publish_all
+    def __init__(self, conn: Connection, lock: threading.Lock) -> None:
+        self.conn, self.lock = conn, lock
+        self.refused = False
 
-    def gated(publishers: Any, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self) -> bool:
+        with self.lock:
+            self.conn.send(("publishing",))
+        self.refused = self.conn.recv() != "go"
+        return not self.refused
+
+
+def _progress_sender(conn: Connection, lock: threading.Lock) -> Callable[[tuple[Any, ...]], None]:
+    def send(records: tuple[Any, ...]) -> None:
         with lock:
-            conn.send(("publishing",))
-        if conn.recv() != "go":
-            publish.discard(publishers)
-            os._exit(EXIT_ABANDONED)
-        return original(publishers, *args, **kwargs)
+            conn.send(("progress", records))
 
-    publish.publish_all = gated
-    compiler.publish_all = gated
+    return send
 
 
 def child_main(  # noqa: PLR0917  (multiprocessing passes the arguments positionally)
@@ -95,16 +102,19 @@ def child_main(  # noqa: PLR0917  (multiprocessing passes the arguments position
     root.handlers = [handler]
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)  # e.g. Polars' performance warnings reach the run's log too
-    _gate_publishing(conn, lock)
-
     import polars as pl
 
     from jobs.engine.compiler import run_graph
+    from jobs.engine.progress import SAMPLE_SECONDS
 
     nodes = len(graph.get("nodes", [])) if isinstance(graph, dict) else 0
     logging.getLogger("glueweb.run").info("executing %d nodes with Polars %s (process %d)", nodes, pl.__version__,
                                           os.getpid())  # fmt: skip
-    result = run_graph(graph, parameters, run_id=run_id)
+    gate = Gate(conn, lock)
+    result = run_graph(graph, parameters, run_id=run_id, before_publish=gate, on_progress=_progress_sender(conn, lock),
+                       progress_seconds=overrides.get("progress_seconds", SAMPLE_SECONDS))  # fmt: skip
+    if gate.refused:
+        os._exit(EXIT_ABANDONED)  # the parent has ended the run already; run_graph discarded the staging
     with lock:
         conn.send(("result", result))
     conn.close()

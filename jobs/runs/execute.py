@@ -26,7 +26,8 @@ from django.utils import timezone
 from jobs.engine.validate import Analysis, analyze
 from jobs.models import JobRun, NodeRun
 from jobs.runs.child import child_main
-from jobs.runs.finish import end_run, node_event, set_nodes, targets_rows
+from jobs.runs.finish import end_run, set_nodes, targets_rows
+from jobs.runs.live_nodes import LiveNodes
 from jobs.runs.logs import write_log
 from jobs.runs.staging import discard_staging
 from jobs.runs.states import (
@@ -50,6 +51,7 @@ HEARTBEAT_SECONDS = 2.0
 STALE_SECONDS = 15.0
 # Settings a child process takes from the task: where data lives.
 CHILD_SETTINGS = ("GLUEWEB_HOME", "LAKE_DIR", "DATA_ROOTS")
+PROGRESS_SECONDS = 0.25  # how often the child samples live node progress (jobs/engine/progress.py)
 
 _context_lock = threading.Lock()
 _context: Any = None
@@ -180,8 +182,11 @@ def carry(run: JobRun, worker: str) -> None:
 
 
 def begin(run: JobRun, analysis: Analysis) -> JobRun | None:
-    """STARTING -> RUNNING with a record per node; None if a stop came first (then it ends STOPPED)."""
-    now = timezone.now()
+    """STARTING -> RUNNING with a record per node, each WAITING; None if a stop came first (then it ends STOPPED).
+
+    Nodes move on as the child reports progress (live_nodes.py), not all at once: the graph is one
+    fused plan, but its nodes start and finish at different times.
+    """
     with transaction.atomic():
         NodeRun.objects.bulk_create(
             [NodeRun(run=run, node=node, type=analysis.types[node].key, position=i)
@@ -195,12 +200,6 @@ def begin(run: JobRun, analysis: Analysis) -> JobRun | None:
             set_nodes(current, {})
             end_run(current, STOPPED)
         return None
-    # One fused Polars plan: every node starts when the plan starts.
-    with transaction.atomic():
-        for node in NodeRun.objects.filter(run=running).order_by("position"):
-            node.state, node.started_at = NodeRun.State.RUNNING, now
-            node.save(update_fields=["state", "started_at"])
-            node_event(node)
     return running
 
 
@@ -209,7 +208,10 @@ def supervise(run: JobRun, analysis: Analysis) -> Outcome:
     context = run_context()
     conn, child_conn = context.Pipe()
     lifeline_read, lifeline_write = context.Pipe(duplex=False)
-    overrides: dict[str, Any] = {"settings": {name: getattr(settings, name) for name in CHILD_SETTINGS}}
+    overrides: dict[str, Any] = {
+        "settings": {name: getattr(settings, name) for name in CHILD_SETTINGS},
+        "progress_seconds": PROGRESS_SECONDS,
+    }
     database = connection.settings_dict.get("NAME")
     if database and "memory" not in str(database):
         overrides["database"] = str(database)
@@ -239,6 +241,7 @@ class Watch:
         self.run, self.process, self.conn, self.deadline = run, process, conn, deadline
         self.publishing = False
         self.last_check = time.monotonic()
+        self.nodes = LiveNodes(run.pk)
 
     def until_done(self) -> Outcome:
         while True:
@@ -256,6 +259,8 @@ class Watch:
         kind = message[0]
         if kind == "log":
             write_log(self.run.pk, message[1], message[3], message[2])
+        elif kind == "progress":
+            self.nodes.apply(message[1])
         elif kind == "publishing":
             decision = allow_publishing(self.run, self.deadline)
             self.conn.send("go" if decision == "go" else "stop")
@@ -273,6 +278,7 @@ class Watch:
         if now - self.last_check < CHECK_SECONDS:
             return None
         self.last_check = now
+        self.nodes.flush()
         state = JobRun.objects.filter(pk=self.run.pk).values_list("state", flat=True).first()
         if state is None or state in FINAL:
             return Outcome("lost", detail=f"the run was ended elsewhere ({state})")

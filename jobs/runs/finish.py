@@ -19,24 +19,36 @@ log = logging.getLogger(__name__)
 NODE_FINAL = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED, NodeRun.State.STOPPED})
 
 
-def node_event(node: NodeRun) -> None:
+def node_event(node: NodeRun, rows_note: str | None = None) -> None:
     payload: dict[str, Any] = {"node": node.node, "state": node.state, "node_type": node.type}
     if node.state in NODE_FINAL:
         payload["rows_out"] = node.rows_out
         payload["duration_ms"] = node.duration_ms
         if node.rows_out_by_port:
             payload["rows_out_by_port"] = node.rows_out_by_port
+        if rows_note and node.rows_out is None:
+            payload["rows_note"] = rows_note
+    elif node.rows_out is not None:
+        payload["rows_out"] = node.rows_out  # rows so far (live progress)
     append_event(RunEvent.Kind.JOB, node.run_id, "node.state", payload)
 
 
 def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
-    """Apply per-node results ({node: {state, rows_out, ...}}); every unfinished node not named ends STOPPED."""
+    """Apply per-node results ({node: {state, rows_out, ...}}); every unfinished node not named ends STOPPED.
+
+    A node that live progress already marked SUCCEEDED keeps that state unless the result says it
+    FAILED; the result's figures (the truth at the end of the run) replace the live ones, with a
+    new event only if they differ.
+    """
     now = timezone.now()
     with transaction.atomic():
         for node in NodeRun.objects.select_for_update().filter(run=run).order_by("position"):
+            result = results.get(node.node, {"state": NodeRun.State.STOPPED})
+            if node.state == NodeRun.State.SUCCEEDED and result.get("state") in _REVISING:
+                _revise(node, result)
+                continue
             if node.state in NODE_FINAL:
                 continue
-            result = results.get(node.node, {"state": NodeRun.State.STOPPED})
             node.state = result.get("state") or NodeRun.State.STOPPED
             node.rows_out = result.get("rows_out")
             node.rows_out_by_port = result.get("rows_out_by_port")
@@ -47,7 +59,27 @@ def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
                 node.duration_ms = int((now - node.started_at).total_seconds() * 1000)
             node.error = result.get("error")
             node.save()
-            node_event(node)
+            node_event(node, result.get("rows_note"))
+
+
+_REVISING = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED})
+
+
+def _revise(node: NodeRun, result: Mapping[str, Any]) -> None:
+    """The final figures of a node that live progress already ended (finish.set_nodes)."""
+    final = {
+        "state": result.get("state") or node.state,
+        "rows_out": result.get("rows_out"),
+        "rows_out_by_port": result.get("rows_out_by_port"),
+        "duration_ms": result.get("duration_ms") if result.get("duration_ms") is not None else node.duration_ms,
+        "error": result.get("error"),
+    }
+    if all(getattr(node, name) == value for name, value in final.items()):
+        return
+    for name, value in final.items():
+        setattr(node, name, value)
+    node.save(update_fields=list(final))
+    node_event(node, result.get("rows_note"))
 
 
 def end_run(run: JobRun, state: str, *, error: Mapping[str, Any] | None = None, **fields: Any) -> JobRun | None:

@@ -60,7 +60,11 @@ function NodeViewInner({ data, selected }: NodeProps<EditorNode>) {
       {run && (
         <div className="editor-node-run" data-testid="node-run">
           <span className={`run-badge run-badge-${state}`}>{run.state}</span>
-          {run.rows_out != null && <span>{run.rows_out.toLocaleString()} rows</span>}
+          {run.rows_out != null && (
+            <span data-testid="node-run-rows">
+              {run.rows_out.toLocaleString()} rows{run.state === "RUNNING" ? " so far" : ""}
+            </span>
+          )}
           {run.duration_ms != null && <span>{formatDuration(run.duration_ms)}</span>}
           {run.error && <span className="editor-node-error">{run.error}</span>}
         </div>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { LiveClient, liveUrl, type LiveEvent } from "../live/socket";
 import { getRun, type RunDetail } from "../jobs/api";
+import { applyNodeEvent, isNodeEvent } from "../runs/nodeLive";
 import { fetchPreview, fetchSchemas, problemsOf } from "./api";
 import type { GraphDocument, NodeRunState, PreviewAnswer, Problem, SchemaAnswer } from "./types";
 
@@ -87,15 +88,12 @@ export function applyRunEvent(
   states: ReadonlyMap<string, NodeRunState>,
   event: LiveEvent,
 ): ReadonlyMap<string, NodeRunState> {
-  if (event.type !== "node.state" || typeof event.node !== "string") return states;
+  if (!isNodeEvent(event)) return states; // node.state and node.progress (rows so far)
+  const node = event.node as string;
   const next = new Map(states);
-  const before = next.get(event.node);
-  next.set(event.node, {
-    state: String(event.state ?? before?.state ?? ""),
-    rows_out: typeof event.rows_out === "number" ? event.rows_out : (before?.rows_out ?? null),
-    duration_ms: typeof event.duration_ms === "number" ? event.duration_ms : (before?.duration_ms ?? null),
-    error: nodeError(event.error) ?? before?.error ?? null,
-  });
+  const before = next.get(node);
+  const live = applyNodeEvent(before && { state: before.state, rows_out: before.rows_out ?? null, duration_ms: before.duration_ms ?? null }, event);
+  next.set(node, { state: live.state, rows_out: live.rows_out, duration_ms: live.duration_ms, error: nodeError(event.error) ?? before?.error ?? null });
   return next;
 }
 

@@ -1,4 +1,7 @@
-/** The run's job graph, read-only, each node showing its state, rows and duration (React Flow). */
+/**
+ * The run's job graph, read-only, each node showing its live state (WAITING, RUNNING with the rows
+ * so far, SUCCEEDED, FAILED, STOPPED), rows and duration (React Flow).
+ */
 
 import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
@@ -6,12 +9,15 @@ import { useMemo } from "react";
 import type { Graph } from "./api";
 import { formatCount, formatMs } from "./format";
 import { layoutGraph } from "./layout";
+import { describeRows } from "./nodeLive";
 import { stateColour } from "./states";
 
 export interface NodeFigures {
   state: string;
   rows_out: number | null;
   duration_ms: number | null;
+  /** Why rows_out is null (e.g. inside a join pipeline). */
+  rows_note?: string | null;
 }
 
 type RunNodeData = { id: string; label: string; type: string; figures: NodeFigures };
@@ -20,13 +26,20 @@ type RunFlowNode = Node<RunNodeData, "runNode">;
 function RunNode({ data }: NodeProps<RunFlowNode>) {
   const { figures } = data;
   return (
-    <div className="run-graph-node" style={{ borderColor: stateColour(figures.state) }} data-testid={`graph-node-${data.id}`} data-state={figures.state}>
+    <div
+      className={`run-graph-node run-graph-node-${figures.state.toLowerCase()}`}
+      style={{ borderColor: stateColour(figures.state) }}
+      data-testid={`graph-node-${data.id}`}
+      data-state={figures.state}
+      data-rows={figures.rows_out ?? ""}
+    >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <strong>{data.label}</strong>
       <span className="muted">{data.type}</span>
       <span style={{ color: stateColour(figures.state) }}>{figures.state}</span>
-      <span>
-        {formatCount(figures.rows_out)} rows · {formatMs(figures.duration_ms)}
+      <span title={figures.rows_note ?? undefined} data-testid={`graph-node-rows-${data.id}`}>
+        {describeRows({ state: figures.state, rows_out: figures.rows_out, rows_note: figures.rows_note ?? null }, formatCount)}
+        {figures.state === "RUNNING" ? "" : ` · ${formatMs(figures.duration_ms)}`}
       </span>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>

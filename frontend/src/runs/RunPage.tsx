@@ -114,6 +114,7 @@ function RunBody({ run, view }: { run: RunDetail; view: RunView }) {
         state: (useStored ? stored.state : live?.state) ?? stored?.state ?? "WAITING",
         rows_out: (useStored ? stored.rows_out : live?.rows_out) ?? stored?.rows_out ?? null,
         duration_ms: (useStored ? stored.duration_ms : live?.duration_ms) ?? stored?.duration_ms ?? null,
+        rows_note: live?.rows_note ?? null,
       };
     },
     [run, view.nodes],

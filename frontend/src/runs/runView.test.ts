@@ -19,7 +19,7 @@ describe("a run's event stream on its page", () => {
   it("builds the timeline, each node's figures and the log", () => {
     const view = applyAll(EMPTY_VIEW, events);
     expect(view.timeline.map((entry) => entry.state)).toEqual(["STARTING", "RUNNING", "SUCCEEDED"]);
-    expect(view.nodes.src).toEqual({ state: "SUCCEEDED", rows_out: 3, duration_ms: 12 });
+    expect(view.nodes.src).toEqual({ state: "SUCCEEDED", rows_out: 3, duration_ms: 12, rows_note: null });
     expect(view.logs.map((line) => line.message)).toEqual(["reading 3 rows"]);
     expect(currentState(view, "WAITING")).toBe("SUCCEEDED");
     expect(currentState(EMPTY_VIEW, "WAITING")).toBe("WAITING");

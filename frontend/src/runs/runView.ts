@@ -1,21 +1,18 @@
 /**
  * What the run page knows about one run from its event stream
  * (`/ws/runs/<id>/`, replayed from the first event): the state timeline, each
- * node's latest state, and the log. Events are applied in `seq` order, once.
+ * node's latest state and rows so far (nodeLive.ts), and the log. Events are applied in `seq` order, once.
  */
 
 import type { LiveEvent } from "../live/socket";
+import { applyNodeEvent, isNodeEvent, type NodeLive } from "./nodeLive";
+
+export type { NodeLive } from "./nodeLive";
 
 export interface TimelineEntry {
   state: string;
   at: string;
   seq: number;
-}
-
-export interface NodeLive {
-  state: string;
-  rows_out: number | null;
-  duration_ms: number | null;
 }
 
 export interface LogLine {
@@ -37,10 +34,6 @@ export const EMPTY_VIEW: RunView = { lastSeq: 0, timeline: [], nodes: {}, logs: 
 /** Logs kept in the page; the whole log is always downloadable. */
 export const KEPT_LOG_LINES = 5000;
 
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
 export function applyRunViewEvent(view: RunView, event: LiveEvent): RunView {
   if (event.seq <= view.lastSeq) return view; // replayed after a reconnect: already applied
   const next: RunView = { ...view, lastSeq: event.seq };
@@ -48,17 +41,11 @@ export function applyRunViewEvent(view: RunView, event: LiveEvent): RunView {
     case "run.state":
       if (typeof event.state === "string") next.timeline = [...view.timeline, { state: event.state, at: event.at, seq: event.seq }];
       return next;
-    case "node.state": {
-      if (typeof event.node !== "string" || typeof event.state !== "string") return next;
-      const before = view.nodes[event.node];
-      next.nodes = {
-        ...view.nodes,
-        [event.node]: {
-          state: event.state,
-          rows_out: num(event.rows_out) ?? before?.rows_out ?? null,
-          duration_ms: num(event.duration_ms) ?? before?.duration_ms ?? null,
-        },
-      };
+    case "node.state":
+    case "node.progress": {
+      if (!isNodeEvent(event)) return next;
+      const node = event.node as string;
+      next.nodes = { ...view.nodes, [node]: applyNodeEvent(view.nodes[node], event) };
       return next;
     }
     case "run.log": {
