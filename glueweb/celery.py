@@ -17,5 +17,6 @@ app = Celery("glueweb")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Imported for their signal handlers: worker heartbeats for /healthz.
+# Imported for their signal handlers: worker heartbeats for /healthz; the scheduler's reapers.
+import glueweb.beat  # noqa: E402
 import glueweb.workers  # noqa: E402,F401

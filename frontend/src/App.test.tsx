@@ -1,10 +1,8 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
-import { App } from "./App";
-import { LiveProvider } from "./live/LiveContext";
-import { FakeChannel, jsonResponse } from "./test/fakes";
+import { jsonResponse } from "./test/fakes";
+import { renderApp } from "./test/routes";
 
 function serveMe(response: () => Response) {
   const fetchMock = vi.fn<typeof fetch>(async (input) => {
@@ -15,27 +13,10 @@ function serveMe(response: () => Response) {
   return fetchMock;
 }
 
-function renderAt(path: string) {
-  const channels: FakeChannel[] = [];
-  const open = () => {
-    const channel = new FakeChannel();
-    channels.push(channel);
-    return channel;
-  };
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <LiveProvider open={open}>
-        <App />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
-  return { channels };
-}
-
 describe("the app shell", () => {
   it("shows the product name, the main navigation and the signed-in user with their roles", async () => {
     const fetchMock = serveMe(() => jsonResponse({ username: "alice", roles: ["editor", "operator"] }));
-    renderAt("/catalog");
+    renderApp("/catalog");
 
     expect(screen.getByRole("banner")).toHaveProperty("textContent", expect.stringContaining("glueweb"));
     const nav = screen.getByRole("navigation", { name: "Main" });
@@ -57,7 +38,7 @@ describe("the app shell", () => {
   it("signs out by posting the CSRF token to Django's logout view", async () => {
     document.cookie = "csrftoken=tok123";
     serveMe(() => jsonResponse({ username: "alice", roles: [] }));
-    renderAt("/jobs");
+    renderApp("/jobs");
 
     const button = screen.getByTestId("sign-out");
     expect(button.tagName).toBe("BUTTON");
@@ -72,7 +53,7 @@ describe("the app shell", () => {
 
   it("tells a signed-out visitor to sign in again, linking to the login page", async () => {
     serveMe(() => jsonResponse({ detail: "Authentication credentials were not provided." }, 403));
-    renderAt("/runs?state=FAILED");
+    renderApp("/runs?state=FAILED");
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toMatch(/You are not signed in/);
@@ -83,21 +64,21 @@ describe("the app shell", () => {
 
   it("keeps working but says so when the account details cannot be loaded", async () => {
     serveMe(() => jsonResponse({ detail: "Database unavailable." }, 503));
-    renderAt("/crawlers");
+    renderApp("/crawlers");
     expect((await screen.findByRole("status")).textContent).toMatch(/Database unavailable\./);
     expect(screen.getByRole("heading", { name: "Crawlers", level: 1 })).toBeTruthy();
   });
 
   it("redirects / to the dashboard", async () => {
     serveMe(() => jsonResponse({ username: "alice", roles: [] }));
-    const { channels } = renderAt("/");
+    const { channels } = renderApp("/");
     expect(await screen.findByRole("heading", { name: "Dashboard", level: 1 })).toBeTruthy();
     expect(channels).toHaveLength(1);
   });
 
   it("shows a not-found page for an unknown address", () => {
     serveMe(() => jsonResponse({ username: "alice", roles: [] }));
-    renderAt("/no/such/page");
+    renderApp("/no/such/page");
     expect(screen.getByRole("heading", { name: "Page not found" })).toBeTruthy();
     expect(screen.getByText("/no/such/page")).toBeTruthy();
   });
@@ -106,7 +87,7 @@ describe("the app shell", () => {
     ["/catalog", "Catalog", /Databases and tables/],
   ])("shows an empty state at %s", (path, heading, sentence) => {
     serveMe(() => jsonResponse({ username: "alice", roles: [] }));
-    renderAt(path);
+    renderApp(path);
     expect(screen.getByRole("heading", { name: heading, level: 1 })).toBeTruthy();
     expect(screen.getByText(sentence)).toBeTruthy();
     expect(screen.queryByRole("table")).toBeNull();
@@ -114,7 +95,7 @@ describe("the app shell", () => {
 
   it("moves between pages with the navigation links", async () => {
     serveMe(() => jsonResponse({ username: "alice", roles: [] }));
-    renderAt("/catalog");
+    renderApp("/catalog");
     await userEvent.click(screen.getByRole("link", { name: "Jobs" }));
     expect(screen.getByRole("heading", { name: "Jobs", level: 1 })).toBeTruthy();
     expect(document.title).toBe("Jobs · glueweb");

@@ -1,4 +1,4 @@
-import { Navigate, Route, Routes } from "react-router";
+import { createRoutesFromElements, Navigate, Route, RouterProvider, type DataRouter, type RouteObject } from "react-router";
 import { Layout } from "./components/Layout";
 import { DashboardPage } from "./pages/Dashboard";
 import { CatalogHome } from "./catalog/CatalogHome";
@@ -14,35 +14,36 @@ import { RunsPage } from "./runs/RunsPage";
 import { NotFoundPage } from "./pages/NotFound";
 import { SessionProvider } from "./session";
 
-/** Every route of the app; main.tsx puts it in a BrowserRouter, tests in a MemoryRouter. */
-export function AppRoutes() {
-  return (
-    <Routes>
-      <Route element={<Layout />}>
-        <Route index element={<Navigate to="/dashboard" replace />} />
-        <Route path="dashboard" element={<DashboardPage />} />
-        <Route path="catalog" element={<CatalogHome />} />
-        <Route path="catalog/databases/:database" element={<DatabasePage />} />
-        <Route path="catalog/databases/:database/tables/:table" element={<TablePage />} />
-        <Route path="catalog/connections" element={<ConnectionsPage />} />
-        <Route path="catalog/connections/new" element={<ConnectionPage />} />
-        <Route path="catalog/connections/:name" element={<ConnectionPage />} />
-        <Route path="crawlers/*" element={<CrawlersRoutes />} />
-        <Route path="jobs" element={<JobsPage />} />
-        <Route path="jobs/new" element={<EditorPage />} />
-        <Route path="jobs/:id" element={<EditorPage />} />
-        <Route path="runs" element={<RunsPage />} />
-        <Route path="runs/:id" element={<RunRoute />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Route>
-    </Routes>
-  );
-}
+/**
+ * Every route of the app. main.tsx makes a browser router of them, tests a
+ * memory router (test/routes.tsx). A data router, not <BrowserRouter>, so that
+ * the editor can hold navigation with useBlocker while it has unsaved changes.
+ */
+export const appRoutes: RouteObject[] = createRoutesFromElements(
+  <Route element={<Layout />}>
+    <Route index element={<Navigate to="/dashboard" replace />} />
+    <Route path="dashboard" element={<DashboardPage />} />
+    <Route path="catalog" element={<CatalogHome />} />
+    <Route path="catalog/databases/:database" element={<DatabasePage />} />
+    <Route path="catalog/databases/:database/tables/:table" element={<TablePage />} />
+    <Route path="catalog/connections" element={<ConnectionsPage />} />
+    <Route path="catalog/connections/new" element={<ConnectionPage />} />
+    <Route path="catalog/connections/:name" element={<ConnectionPage />} />
+    <Route path="crawlers/*" element={<CrawlersRoutes />} />
+    <Route path="jobs" element={<JobsPage />} />
+    <Route path="jobs/new" element={<EditorPage />} />
+    <Route path="jobs/:id" element={<EditorPage />} />
+    <Route path="runs" element={<RunsPage />} />
+    <Route path="runs/:id" element={<RunRoute />} />
+    <Route path="*" element={<NotFoundPage />} />
+  </Route>,
+);
 
-export function App() {
+/** The app on a router made from appRoutes (createBrowserRouter, or createMemoryRouter in tests). */
+export function App({ router }: { router: DataRouter }) {
   return (
     <SessionProvider>
-      <AppRoutes />
+      <RouterProvider router={router} />
     </SessionProvider>
   );
 }

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from jobs.api.dashboard import DashboardRunList
 from jobs.api.graphs import ExportView, NodeTypesView, PreviewView, SchemaView, ValidateView
 from jobs.api.jobs import JobDetail, JobList, JobVersionDetail, JobVersionList, StartRun
 from jobs.api.runs import RunDetail, RunEvents, RunList, RunLog, StopRun
@@ -18,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/<int:pk>/versions/<int:number>/", JobVersionDetail.as_view(), name="job-version"),
     path("jobs/<int:pk>/runs/", StartRun.as_view(), name="job-start-run"),
     path("runs/", RunList.as_view(), name="run-list"),
+    path("dashboard/runs/", DashboardRunList.as_view(), name="dashboard-runs"),
     path("runs/<int:pk>/", RunDetail.as_view(), name="run-detail"),
     path("runs/<int:pk>/stop/", StopRun.as_view(), name="run-stop"),
     path("runs/<int:pk>/events/", RunEvents.as_view(), name="run-events"),

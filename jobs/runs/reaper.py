@@ -6,7 +6,9 @@ RUNNING or STARTING -> ERROR (docs/runs.md: the installation failed, not the
 job), STOPPING -> STOPPED; their staged output is discarded and they are
 retried like any ERROR. A STARTING run no worker took ends TIMEOUT when its
 timeout passes. Every worker runs `reap()` every REAP_SECONDS on a thread
-(jobs/tasks.py), so one live worker is enough to clean up after a dead one.
+(jobs/tasks.py), and so does the scheduler (glueweb/beat.py, which says why
+not as a queued periodic task): one live worker, or the scheduler, is enough
+to clean up after a dead one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -40,19 +42,16 @@ def reap() -> list[JobRun]:
     stale_before = timezone.now() - timedelta(seconds=STALE_SECONDS)
     quiet = JobRun.objects.filter(state__in=(STARTING, RUNNING, STOPPING)).exclude(worker="")
     quiet = quiet.filter(Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True))
-    for run in quiet.select_related("job_version"):
-        last = run.heartbeat_at.isoformat() if run.heartbeat_at else "never"
-        message = (
-            f"the worker {run.worker} stopped sending heartbeats (last at {last}): it died or lost its "
-            "connection, so the run was abandoned; nothing was published"
-        )
-        _discard(run)
-        write_log(run.pk, "ERROR", message)
-        set_nodes(run, {})
-        if run.state == STOPPING:
-            done = end_run(run, STOPPED)
-        else:
-            done = end_run(run, ERROR, error={"node": None, "type": "worker_lost", "message": message})
+    for candidate in quiet.values_list("pk", flat=True):
+        # Under the row lock, so that a heartbeat that came in meanwhile saves the run, and so that
+        # of two reapers (every worker and the scheduler run one) only the first does the work.
+        with transaction.atomic():
+            run = JobRun.objects.select_for_update().select_related("job_version").filter(pk=candidate).first()
+            if run is None or run.state not in (STARTING, RUNNING, STOPPING):
+                continue
+            if run.heartbeat_at is not None and run.heartbeat_at >= stale_before:
+                continue
+            done = _abandon(run)
         if done is not None:
             ended.append(done)
     for run in JobRun.objects.filter(state=STARTING, worker="").select_related("job_version"):
@@ -67,7 +66,27 @@ def reap() -> list[JobRun]:
     return ended
 
 
+def _abandon(run: JobRun) -> JobRun | None:
+    last = run.heartbeat_at.isoformat() if run.heartbeat_at else "never"
+    message = (
+        f"the worker {run.worker} stopped sending heartbeats (last at {last}): it died or lost its "
+        "connection, so the run was abandoned; nothing was published"
+    )
+    _discard(run)
+    write_log(run.pk, "ERROR", message)
+    set_nodes(run, {})
+    if run.state == STOPPING:
+        return end_run(run, STOPPED)
+    return end_run(run, ERROR, error={"node": None, "type": "worker_lost", "message": message})
+
+
 def _discard(run: JobRun) -> None:
+    if run.publishing_at is not None:
+        # Publishing had begun: an overwrite may have set the target's old files aside in the staging
+        # place, and they may be the only copy left. Keep it for a person to look at.
+        write_log(run.pk, "WARNING", f"the worker died while publishing: the staging place of run {run.pk} "
+                                     "(_glueweb_staging/run-<id>/ beside each target) was kept")  # fmt: skip
+        return
     try:
         discard_staging(analyze(run.job_version.graph, run.parameters, schemas=False), str(run.pk))
     except Exception:

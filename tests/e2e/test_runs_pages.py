@@ -145,6 +145,7 @@ def test_a_run_started_from_the_run_page_reaches_succeeded_live_there_and_on_the
         "5", timeout=LIVE_TIMEOUT_MS
     )
     expect(page.get_by_test_id("graph-node-save")).to_have_attribute("data-state", "SUCCEEDED", timeout=LIVE_TIMEOUT_MS)
+    expect(page.get_by_test_id("graph-node-rows-save")).to_contain_text("5 rows")
     expect(page.get_by_test_id("run-timeline").locator("li")).to_have_count(
         3, timeout=LIVE_TIMEOUT_MS
     )  # STARTING, RUNNING, SUCCEEDED
@@ -238,3 +239,40 @@ def test_a_viewer_watches_a_run_live_but_is_offered_neither_stop_nor_run_again(
         expect(watcher.get_by_test_id("run-state")).to_have_text("STOPPED", timeout=RUN_TIMEOUT_MS)
     finally:
         viewer.close()
+
+
+def test_a_crawl_started_while_the_dashboard_is_open_appears_in_its_table_and_tiles_live(
+    page: Page, context: BrowserContext, app: RunningApp
+) -> None:
+    sign_in(page, app.url, app.username, app.password)
+    api = Api(page, app)
+    name = f"e2e_dash_crawler_{secrets.token_hex(3)}"
+    crawler = {"name": name, "targets": [{"path": str(app.home / "lake" / "retail")}], "database": f"dash_{name}"}
+    api.call("POST", "/crawlers/", crawler, 201)
+    dashboard = open_dashboard(context, app)
+    total_before = int(dashboard.get_by_test_id("tile-total").locator("strong").inner_text())
+    crawls_before = int(dashboard.get_by_test_id("tile-kinds").get_attribute("data-crawls") or "0")
+
+    run = api.call("POST", f"/crawlers/{name}/start/", None, 202)
+
+    # Learnt from crawl.state events alone: the row, its end state, and the tiles.
+    row = dashboard.get_by_test_id(f"crawl-run-row-{run['id']}")
+    expect(row).to_contain_text(name, timeout=LIVE_TIMEOUT_MS)
+    expect(row).to_have_attribute("data-kind", "crawl")
+    expect(dashboard.get_by_test_id(f"crawl-run-state-{run['id']}")).to_have_text("SUCCEEDED", timeout=RUN_TIMEOUT_MS)
+    expect(dashboard.get_by_test_id("tile-total").locator("strong")).to_have_text(
+        str(total_before + 1), timeout=LIVE_TIMEOUT_MS
+    )
+    expect(dashboard.get_by_test_id("tile-kinds")).to_have_attribute(
+        "data-crawls", str(crawls_before + 1), timeout=LIVE_TIMEOUT_MS
+    )
+    still_marked(dashboard)
+
+    # The kind filter keeps the crawl and no job run; the row leads to the crawler's run page.
+    dashboard.get_by_test_id("filter-kind").select_option("crawl")
+    table = dashboard.get_by_test_id("runs-table")
+    expect(table.locator('tr[data-kind="job"]')).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
+    expect(dashboard.get_by_test_id(f"crawl-run-row-{run['id']}")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    dashboard.get_by_test_id(f"crawl-run-row-{run['id']}").get_by_role("link").click()
+    expect(dashboard).to_have_url(f"{app.url}/crawlers/{name}/runs/{run['id']}")
+    expect(dashboard.get_by_test_id("crawler-run")).to_be_visible()

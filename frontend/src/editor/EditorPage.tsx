@@ -22,10 +22,11 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../api/client";
 import { ImportJsonButton } from "../components/ImportJsonButton";
+import { useLeaveGuard } from "../components/LeaveGuard";
 import { usePageTitle } from "../components/PageHeader";
 import {
   DEFAULT_SETTINGS,
@@ -172,16 +173,8 @@ function Editor() {
 
   const dirty = saved === null ? graph.nodes.length > 0 : fingerprint(graph, settings) !== saved;
 
-  // A guard against leaving with unsaved changes (closing the tab or reloading).
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-      event.returnValue = "";
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  // Leaving with unsaved changes (any link, back/forward, closing the tab) asks first.
+  const guard = useLeaveGuard(dirty, "This job has unsaved changes.");
 
   // --- engine answers ----------------------------------------------------------
   const { answer, checking } = useGraphCheck(graph);
@@ -430,6 +423,8 @@ function Editor() {
       setVersions(await listVersions(job.id));
       if (jobId === null) {
         created.current = job.id;
+        // Saved: the job's own address is no leaving (the guard has not seen the save yet).
+        guard.allowNextNavigation();
         navigate(`/jobs/${job.id}`, { replace: true });
       }
       return job.id;
@@ -479,10 +474,6 @@ function Editor() {
     setNotice({ kind: "info", text: `Version ${version.number} is in the editor; save to make it the job's current version.` });
   };
 
-  const leave = (event: ReactMouseEvent) => {
-    if (dirty && !window.confirm("This job has unsaved changes. Leave the editor anyway?")) event.preventDefault();
-  };
-
   const selectNode = (id: string) => {
     setNodes((current) => current.map((node) => ({ ...node, selected: node.id === id })));
     const node = graph.nodes.find((candidate) => candidate.id === id);
@@ -500,8 +491,9 @@ function Editor() {
 
   return (
     <section className="editor" aria-labelledby="page-title">
+      {guard.dialog}
       <div className="editor-toolbar">
-        <Link to="/jobs" onClick={leave} className="link-button">
+        <Link to="/jobs" className="link-button">
           ← Jobs
         </Link>
         <h1 id="page-title" className="editor-title">

@@ -61,7 +61,6 @@ function NodePanelInner({
           value={node.params}
           onChange={(params) => onChange({ params }, `${node.id}/params`)}
           context={{
-            typeKey: type.key,
             firstInput: inputs[0]?.name,
             columnsOf: (port) => columnsArriving(graph, schemas, node.id, port),
             problems,

@@ -14,7 +14,7 @@ const INPUT: Column[] = [
 const AGGREGATE: JsonSchema = {
   type: "object",
   properties: {
-    group_by: { type: "array", items: { type: "string", minLength: 1 }, default: [] },
+    group_by: { type: "array", items: { type: "string", minLength: 1 }, default: [], "x-glueweb": "columns" },
     aggregations: {
       type: "array",
       minItems: 1,
@@ -22,7 +22,7 @@ const AGGREGATE: JsonSchema = {
         type: "object",
         properties: {
           function: { enum: ["count", "sum", "mean"] },
-          column: { type: "string", minLength: 1 },
+          column: { type: "string", minLength: 1, "x-glueweb": "column" },
           quantile: { type: "number", minimum: 0, maximum: 1 },
           alias: { type: "string", minLength: 1 },
         },
@@ -37,21 +37,18 @@ const AGGREGATE: JsonSchema = {
 function Harness({
   schema,
   initial = {},
-  typeKey = "aggregate",
   columns = INPUT,
   problems = [],
   report,
 }: {
   schema: JsonSchema;
   initial?: Record<string, unknown>;
-  typeKey?: string;
   columns?: Column[] | undefined;
   problems?: Problem[];
   report: (value: Record<string, unknown>) => void;
 }) {
   const [value, setValue] = useState(initial);
   const context: FormContext = {
-    typeKey,
     firstInput: "in",
     columnsOf: (port) => (port === "in" ? columns : undefined),
     problems,
@@ -128,7 +125,6 @@ describe("the JSON-Schema form", () => {
     };
     renderForm({
       schema,
-      typeKey: "filter",
       initial: { condition: "totl > 1" },
       problems: [
         { node: "f", field: "params.condition", message: 'unknown column "totl"; did you mean "total"?' },
@@ -151,7 +147,7 @@ describe("the JSON-Schema form", () => {
       },
       oneOf: [{ required: ["condition"] }, { required: ["rules"] }],
     };
-    const form = renderForm({ schema, typeKey: "filter" });
+    const form = renderForm({ schema });
     expect(screen.getByLabelText("Condition")).toBeTruthy();
     expect(screen.queryByRole("group", { name: "Rules" })).toBeNull();
     await userEvent.click(screen.getByRole("radio", { name: "Use rules" }));
@@ -163,10 +159,10 @@ describe("the JSON-Schema form", () => {
   it("edits a mapping in place, with the input's columns suggested for its keys", async () => {
     const schema: JsonSchema = {
       type: "object",
-      properties: { mapping: { type: "object", minProperties: 1, additionalProperties: { type: "string", minLength: 1 } } },
+      properties: { mapping: { type: "object", minProperties: 1, additionalProperties: { type: "string", minLength: 1 }, "x-glueweb": "column-keys" } },
       required: ["mapping"],
     };
-    const form = renderForm({ schema, typeKey: "rename_columns", initial: { mapping: { total: "amount" } } });
+    const form = renderForm({ schema, initial: { mapping: { total: "amount" } } });
     expect(document.querySelectorAll("datalist option")).toHaveLength(3);
     const key = screen.getByLabelText("Key 1");
     fireEvent.change(key, { target: { value: "currency" } });
@@ -188,7 +184,7 @@ describe("the JSON-Schema form", () => {
       },
       required: ["format"],
     };
-    const form = renderForm({ schema, typeKey: "read_files" });
+    const form = renderForm({ schema });
     await userEvent.type(screen.getByLabelText("N"), "12");
     expect(form.latest()).toEqual({ n: 12 });
     await userEvent.clear(screen.getByLabelText("N"));
@@ -210,12 +206,18 @@ describe("the JSON-Schema form", () => {
       properties: {
         on: {
           type: "array",
-          items: { type: "object", properties: { left: { type: "string" }, right: { type: "string" } }, required: ["left", "right"] },
+          items: {
+            type: "object",
+            properties: {
+              left: { type: "string", "x-glueweb": "column", "x-glueweb-port": "left" },
+              right: { type: "string", "x-glueweb": "column", "x-glueweb-port": "right" },
+            },
+            required: ["left", "right"],
+          },
         },
       },
     };
     const context: FormContext = {
-      typeKey: "join",
       firstInput: "left",
       columnsOf: (port) => (port === "left" ? [{ name: "l_id", type: "bigint" }] : [{ name: "r_id", type: "bigint" }]),
       problems: [],
@@ -225,5 +227,60 @@ describe("the JSON-Schema form", () => {
     expect(within(screen.getByLabelText("Left")).getByRole("option", { name: "l_id (bigint)" })).toBeTruthy();
     expect(within(screen.getByLabelText("Right")).getByRole("option", { name: "r_id (bigint)" })).toBeTruthy();
     expect(within(screen.getByLabelText("Right")).queryByRole("option", { name: "l_id (bigint)" })).toBeNull();
+  });
+
+  it("makes a field a column picker because its schema marks it, whatever the field is called", () => {
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        key_field: { type: "string", "x-glueweb": "column" },
+        keys: { type: "array", items: { type: "string" }, "x-glueweb": "columns" },
+        // Named like columns, but new names (regex_extract's outputs) or free text: no marker, no picker.
+        column: { type: "string" },
+        columns: { type: "array", items: { type: "string" } },
+        // A marker on the wrong shape is ignored rather than drawn wrong.
+        count: { type: "integer", "x-glueweb": "column" },
+      },
+    };
+    renderForm({ schema });
+    const picker = screen.getByLabelText("Key field") as HTMLSelectElement;
+    expect(picker.tagName).toBe("SELECT");
+    expect([...picker.options].map((option) => option.value)).toEqual(["", "order_id", "currency", "total"]);
+    expect(within(screen.getByRole("group", { name: "Keys" })).getAllByRole("checkbox")).toHaveLength(3);
+    expect(screen.getByLabelText("Column").tagName).toBe("INPUT");
+    expect(screen.getByRole("textbox", { name: "Columns" })).toBeTruthy();
+    expect((screen.getByLabelText("Count") as HTMLInputElement).type).toBe("number");
+  });
+
+  it("shows code only where the schema marks an expression or a query, not by a field's name", () => {
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        rule: { type: "string", "x-glueweb": "expression" },
+        statement: { type: "string", "x-glueweb": "sql" },
+        condition: { type: "string" },
+      },
+    };
+    renderForm({ schema });
+    expect(screen.getByLabelText("Rule").tagName).toBe("TEXTAREA");
+    expect(screen.getByLabelText("Statement").tagName).toBe("TEXTAREA");
+    expect(screen.getByLabelText("Condition").tagName).toBe("INPUT");
+  });
+
+  it("takes columns from the port the marker names, even on a node without a first input", () => {
+    const schema: JsonSchema = { type: "object", properties: { probe: { type: "string", "x-glueweb": "column", "x-glueweb-port": "lookup" } } };
+    const ports: string[] = [];
+    const context: FormContext = {
+      firstInput: undefined,
+      columnsOf: (port) => {
+        ports.push(port);
+        return [{ name: "code", type: "string" }];
+      },
+      problems: [],
+      idPrefix: "p",
+    };
+    render(<SchemaForm schema={schema} value={{}} onChange={() => undefined} context={context} />);
+    expect(ports).toContain("lookup");
+    expect(within(screen.getByLabelText("Probe")).getByRole("option", { name: "code (string)" })).toBeTruthy();
   });
 });

@@ -9,8 +9,7 @@ import { columnPort, humanise, isExpression, problemField, type FieldPath } from
 import type { Column, JsonSchema, Problem } from "./types";
 
 export interface FormContext {
-  typeKey: string;
-  /** The node's first input port, if it has inputs. */
+  /** The node's first input port, if it has inputs: a column marker without a port means this one. */
   firstInput: string | undefined;
   /** Columns arriving at an input port, when known. */
   columnsOf: (port: string) => Column[] | undefined;
@@ -406,7 +405,8 @@ export function Field({
   const id = fieldId(context, path);
   const label = schema.title ?? humanise(name);
   const invalid = hasProblems(context, path);
-  const port = columnPort(context.typeKey, path, schema, context.firstInput);
+  // Only a field whose schema marks it as naming columns gets them (fieldHints.ts).
+  const port = columnPort(schema, context.firstInput);
   const columns = port ? context.columnsOf(port) : undefined;
   let control: ReactNode;
   let wide = false;
@@ -477,7 +477,7 @@ export function Field({
         </select>
       );
     } else {
-      const expression = isExpression(path, schema);
+      const expression = isExpression(schema);
       wide = expression;
       control = (
         <TextInput
@@ -510,9 +510,8 @@ export function Field({
   } else if (schema.type === "object") {
     wide = true;
     if (!schema.properties && schema.additionalProperties !== false) {
-      const keyColumns = context.typeKey === "rename_columns" && context.firstInput ? context.columnsOf(context.firstInput) : undefined;
       grouped = true;
-      control = <MappingEditor id={id} schema={schema} path={path} value={value} onChange={onChange} context={context} columns={keyColumns} />;
+      control = <MappingEditor id={id} schema={schema} path={path} value={value} onChange={onChange} context={context} columns={columns} />;
     } else if (bare) {
       return (
         <div className="form-object">

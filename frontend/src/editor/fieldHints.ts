@@ -1,47 +1,48 @@
 /**
- * Which parameters name columns of a node's input, and which hold expressions.
- * The node types' JSON Schemas say what values are allowed, not what they mean,
- * so the editor keeps this small map (docs/node-catalog.md marks them `column`).
+ * What a parameter means, read from the markers in its JSON Schema (the node
+ * types set them, docs/node-catalog.md "Parameter markers"): which parameters
+ * name columns of an input, and which hold expressions. Nothing here guesses
+ * from a parameter's name.
  */
 import type { JsonSchema } from "./types";
 
 export type FieldPath = readonly (string | number)[];
 
-/** Keys whose string values (or lists of strings) are input column names. */
-const COLUMN_KEYS = new Set(["column", "columns", "group_by", "subset", "partition_by", "order_by", "index", "on", "values", "source"]);
+/** The `x-glueweb` marker: column, columns, column-keys (input columns); expression, sql (code the engine parses). */
+export function markerOf(schema: JsonSchema): string | undefined {
+  const marker = schema["x-glueweb"];
+  return typeof marker === "string" ? marker : undefined;
+}
 
-/** Per type: a key that takes its columns from a port other than the first input. */
-const PORT_OF_KEY: Record<string, Record<string, string>> = {
-  join: { left: "left", right: "right" },
-};
+function isStringList(schema: JsonSchema): boolean {
+  return schema.type === "array" && schema.items?.type === "string" && !schema.items.enum;
+}
 
-function keysOf(path: FieldPath): string[] {
-  return path.filter((part): part is string => typeof part === "string");
+/** Does the marker fit the schema's shape? A marker on the wrong shape is ignored rather than drawn wrong. */
+function fits(marker: string | undefined, schema: JsonSchema): marker is "column" | "columns" | "column-keys" {
+  if (marker === "column") return schema.type === "string" && !schema.enum;
+  if (marker === "columns") return isStringList(schema);
+  if (marker === "column-keys") return schema.type === "object";
+  return false;
 }
 
 /**
- * The input port whose columns a field picks from, or null when the field is
- * not a column. `schema` is the field's own schema: a string, or a list of them.
+ * The input port whose columns a field names (its `x-glueweb-port`, else the
+ * node's first input), or null when the field names no columns. `schema` is
+ * the field's own schema: `column` on a string, `columns` on a list of
+ * strings, `column-keys` on a mapping whose keys are column names.
  */
-export function columnPort(typeKey: string, path: FieldPath, schema: JsonSchema, firstInput: string | undefined): string | null {
-  const key = keysOf(path).at(-1);
-  if (!key || !firstInput) return null;
-  const isString = schema.type === "string" && !schema.enum;
-  const isStringList = schema.type === "array" && schema.items?.type === "string" && !schema.items.enum;
-  if (!isString && !isStringList) return null;
-  const special = PORT_OF_KEY[typeKey]?.[key];
-  if (special) return special;
-  // rename_columns' mapping and write targets' "source" of change_schema are columns; "on" of join is objects.
-  if (COLUMN_KEYS.has(key)) return firstInput;
-  return null;
+export function columnPort(schema: JsonSchema, firstInput: string | undefined): string | null {
+  if (!fits(markerOf(schema), schema)) return null;
+  const port = schema["x-glueweb-port"];
+  if (typeof port === "string" && port) return port;
+  return firstInput ?? null;
 }
 
 /** An SQL expression (or a whole query) the engine parses: shown as code and checked as you type. */
-export function isExpression(path: FieldPath, schema: JsonSchema): boolean {
-  const hint = schema["x-glueweb"];
-  if (hint === "expression" || hint === "sql") return true;
-  const key = keysOf(path).at(-1);
-  return schema.type === "string" && (key === "expression" || key === "condition" || key === "partition_filter" || key === "query");
+export function isExpression(schema: JsonSchema): boolean {
+  const marker = markerOf(schema);
+  return schema.type === "string" && (marker === "expression" || marker === "sql");
 }
 
 export function humanise(key: string): string {

@@ -101,7 +101,7 @@ export function RunsPerDayChart({ data }: { data: readonly DayCounts[] }) {
   );
 }
 
-/** Rows written by the period's runs, per day. */
+/** Rows written by the period's job runs, per day (crawls read files but write no rows). */
 export function RowsPerDayChart({ data }: { data: readonly { day: string; rows: number }[] }) {
   const max = niceMax(Math.max(0, ...data.map((row) => row.rows)));
   const plotWidth = WIDTH - PAD.left - PAD.right;
@@ -132,7 +132,11 @@ export function RowsPerDayChart({ data }: { data: readonly { day: string; rows: 
   );
 }
 
-/** Execution time of each ended run, one line per job. */
+function seriesName(series: DurationSeries): string {
+  return series.kind === "crawl" ? `${series.name} (crawler)` : series.name;
+}
+
+/** Execution time of each ended run, one line per job or crawler. */
 export function DurationTrendChart({ series }: { series: readonly DurationSeries[] }) {
   const points = series.flatMap((one) => one.points);
   const max = niceMax(Math.max(0, ...points.map((point) => point.seconds)));
@@ -150,11 +154,11 @@ export function DurationTrendChart({ series }: { series: readonly DurationSeries
         {series.map((one, index) => {
           const colour = SERIES_COLOURS[index % SERIES_COLOURS.length];
           return (
-            <g key={one.job} data-job={one.name}>
+            <g key={one.key} data-job={one.name} data-kind={one.kind}>
               <polyline fill="none" stroke={colour} strokeWidth={1.5} points={one.points.map((point) => `${x(point.at)},${y(point.seconds)}`).join(" ")} />
               {one.points.map((point) => (
                 <circle key={point.run} cx={x(point.at)} cy={y(point.seconds)} r={2.5} fill={colour}>
-                  <title>{`${one.name}, run ${point.run}: ${formatDuration(point.seconds)}`}</title>
+                  <title>{`${seriesName(one)}, ${one.kind === "crawl" ? "crawl" : "run"} ${point.run}: ${formatDuration(point.seconds)}`}</title>
                 </circle>
               ))}
             </g>
@@ -165,8 +169,8 @@ export function DurationTrendChart({ series }: { series: readonly DurationSeries
         {series.length === 0
           ? "No finished runs in this period."
           : series.map((one, index) => (
-              <span key={one.job}>
-                <i style={{ background: SERIES_COLOURS[index % SERIES_COLOURS.length] }} /> {one.name}
+              <span key={one.key}>
+                <i style={{ background: SERIES_COLOURS[index % SERIES_COLOURS.length] }} /> {seriesName(one)}
               </span>
             ))}
       </figcaption>

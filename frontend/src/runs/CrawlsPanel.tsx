@@ -5,7 +5,7 @@ import { formatCount, formatTime } from "./format";
 import { StateBadge } from "./StateBadge";
 import type { Subscribe } from "./useRuns";
 
-const CRAWL_ENDS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED", "STOPPED", "CANCELLED"]);
+const CRAWL_ENDS: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED", "STOPPED", "ERROR"]);
 
 /** Each crawler's latest crawl, live. */
 export function CrawlsPanel({ subscribe, liveStatus }: { subscribe: Subscribe; liveStatus: LiveStatus }) {

@@ -5,12 +5,52 @@ import { describe, expect, it } from "vitest";
 import { LiveProvider } from "../live/LiveContext";
 import { DashboardPage } from "../pages/Dashboard";
 import { FakeChannel, jsonResponse } from "../test/fakes";
-import { apiRun, at, routeFetch, type Route } from "./testData";
+import { at, routeFetch, type Route } from "./testData";
 
-const running = apiRun({ id: 2, state: "RUNNING", completed_at: null, execution_seconds: null, rows_out: null, created_at: new Date().toISOString() });
-const succeeded = apiRun({ id: 1, state: "SUCCEEDED", created_at: new Date().toISOString(), rows_out: 100 });
+const DASHBOARD_RUNS = "/api/dashboard/runs/";
+const now = () => new Date().toISOString();
 
-const runsList: Route = (url) => (url.pathname === "/api/runs/" ? jsonResponse({ next: null, previous: null, results: [running, succeeded] }) : undefined);
+/** A row of GET /api/dashboard/runs/ (jobs/api/dashboard.py). */
+function row(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const crawl = overrides.kind === "crawl";
+  return {
+    kind: "job",
+    id: 1,
+    name: crawl ? "lake" : "orders",
+    job: crawl ? null : 7,
+    crawler: crawl ? "lake" : null,
+    dry_run: false,
+    state: "SUCCEEDED",
+    trigger: "user",
+    started_by: { kind: "user", name: "ada" },
+    attempt: 0,
+    created_at: now(),
+    started_at: now(),
+    completed_at: now(),
+    execution_seconds: 2,
+    rows_out: crawl ? null : 100,
+    tables_changed: crawl ? 1 : null,
+    error: null,
+    ...overrides,
+  };
+}
+
+const running = row({ id: 2, state: "RUNNING", completed_at: null, execution_seconds: null, rows_out: null });
+const succeeded = row({ id: 1, state: "SUCCEEDED", rows_out: 100 });
+const crawled = row({ kind: "crawl", id: 1, state: "SUCCEEDED", started_by: { kind: "schedule", name: null }, trigger: "schedule" });
+
+/** The list, and one row by kind and id (?kind=&run=) as the page asks for a run an event told of. */
+function dashboardRuns(rows: Record<string, unknown>[], records: Record<string, unknown>[] = []): Route {
+  return (url) => {
+    if (url.pathname !== DASHBOARD_RUNS) return undefined;
+    const run = url.searchParams.get("run");
+    if (run !== null) {
+      const kind = url.searchParams.get("kind");
+      return jsonResponse({ results: records.filter((one) => one.kind === kind && String(one.id) === run), next_cursor: null });
+    }
+    return jsonResponse({ results: rows, next_cursor: null });
+  };
+}
 
 function renderDashboard() {
   const channel = new FakeChannel();
@@ -27,52 +67,82 @@ function renderDashboard() {
 const tile = (id: string) => screen.getByTestId(id).textContent ?? "";
 
 describe("the dashboard's runs", () => {
-  it("shows tiles and the table from the API, then follows run events without reloading", async () => {
+  it("shows job runs and crawls in the tiles and the table, then follows both kinds of events without reloading", async () => {
     const { calls } = routeFetch(
-      runsList,
+      dashboardRuns(
+        [running, crawled, succeeded],
+        [
+          row({ id: 3, state: "RUNNING", name: "orders", completed_at: null }),
+          row({ kind: "crawl", id: 5, state: "RUNNING", name: "sales", crawler: "sales", completed_at: null, started_by: { kind: "user", name: "ada" } }),
+        ],
+      ),
       at("/api/jobs/", [{ id: 7, name: "orders" }]),
-      at("/api/runs/2/", { ...running, state: "SUCCEEDED", completed_at: new Date().toISOString(), execution_seconds: 3, rows_out: 42, nodes: [] }),
-      at("/api/runs/3/", apiRun({ id: 3, state: "RUNNING", job_name: "orders", created_at: new Date().toISOString(), completed_at: null, nodes: [] })),
+      at("/api/crawlers/", { results: [{ name: "lake", last_run: null }, { name: "sales", last_run: null }] }),
     );
     const channel = renderDashboard();
-    await waitFor(() => expect(tile("tile-total")).toContain("2"));
+    await waitFor(() => expect(tile("tile-total")).toContain("3"));
+    expect(screen.getByTestId("tile-kinds").textContent).toBe("2 job runs, 1 crawl");
     expect(tile("tile-running")).toContain("1");
     expect(tile("tile-success-rate")).toContain("100%");
-    const periodQuery = calls.find((call) => call.url.pathname === "/api/runs/" && call.url.searchParams.has("since"));
-    expect(periodQuery).toBeDefined();
-    expect(screen.getByTestId("run-state-2").textContent).toBe("RUNNING");
+    expect(calls.some((call) => call.url.pathname === DASHBOARD_RUNS && call.url.searchParams.has("since"))).toBe(true);
+    expect(calls.some((call) => call.url.pathname === "/api/runs/")).toBe(false);
+
+    // A job run and a crawl of the same id are two rows, each linking to its own page.
+    expect(screen.getByTestId("run-state-1").textContent).toBe("SUCCEEDED");
+    const crawlRow = screen.getByTestId("crawl-run-row-1");
+    expect(crawlRow.getAttribute("data-kind")).toBe("crawl");
+    expect(within(crawlRow).getByRole("link").getAttribute("href")).toBe("/crawlers/lake/runs/1");
+    expect(crawlRow.textContent).toContain("lake");
+    expect(within(screen.getByTestId("run-row-1")).getByRole("link").getAttribute("href")).toBe("/runs/1");
 
     act(() => channel.emit({ type: "run.state", run: 2, seq: 4, id: 50, state: "FAILED", job: 7, attempt: 0, trigger: "user" }));
     expect(screen.getByTestId("run-state-2").textContent).toBe("FAILED");
+    expect(tile("tile-success-rate")).toContain("66.7%");
+
+    // A crawl started while the page is open: in the table and the tiles at once, from its first event.
+    act(() => channel.emit({ type: "crawl.state", crawl: 5, seq: 1, id: 51, at: now(), crawler: "sales", state: "WAITING", dry_run: false }));
+    expect(screen.getByTestId("crawl-run-state-5").textContent).toBe("WAITING");
+    expect(screen.getByTestId("crawl-run-row-5").textContent).toContain("sales");
+    expect(tile("tile-total")).toContain("4");
+    expect(screen.getByTestId("tile-kinds").textContent).toBe("2 job runs, 2 crawls");
+    act(() => channel.emit({ type: "crawl.state", crawl: 5, seq: 2, id: 52, at: now(), crawler: "sales", state: "RUNNING", dry_run: false }));
+    expect(screen.getByTestId("crawl-run-state-5").textContent).toBe("RUNNING");
+    expect(tile("tile-running")).toContain("1");
+    // The same event again (a replay after a reconnect) changes nothing.
+    act(() => channel.emit({ type: "crawl.state", crawl: 5, seq: 2, id: 52, at: now(), crawler: "sales", state: "RUNNING", dry_run: false }));
+    expect(screen.getAllByTestId("crawl-run-row-5")).toHaveLength(1);
+    expect(tile("tile-total")).toContain("4");
+    // Its record was asked for by kind and id.
+    await waitFor(() => expect(calls.some((call) => call.url.searchParams.get("kind") === "crawl" && call.url.searchParams.get("run") === "5")).toBe(true));
+
+    act(() => channel.emit({ type: "crawl.state", crawl: 5, seq: 3, id: 53, at: now(), crawler: "sales", state: "FAILED", dry_run: false }));
+    expect(screen.getByTestId("crawl-run-state-5").textContent).toBe("FAILED");
     expect(tile("tile-running")).toContain("0");
     expect(tile("tile-success-rate")).toContain("50%");
-    expect(within(screen.getByTestId("tile-states")).getByText("FAILED").closest("li")?.getAttribute("data-count")).toBe("1");
 
-    act(() => channel.emit({ type: "run.state", run: 3, seq: 1, id: 51, state: "STARTING", job: 7, attempt: 0, trigger: "user" }));
+    act(() => channel.emit({ type: "run.state", run: 3, seq: 1, id: 54, state: "STARTING", job: 7, attempt: 0, trigger: "user" }));
     expect(screen.getByTestId("run-state-3").textContent).toBe("STARTING");
-    expect(tile("tile-total")).toContain("3");
-    // The same event again (a replay after a reconnect) changes nothing.
-    act(() => channel.emit({ type: "run.state", run: 3, seq: 1, id: 51, state: "STARTING", job: 7, attempt: 0, trigger: "user" }));
-    expect(screen.getAllByTestId("run-row-3")).toHaveLength(1);
-    expect(tile("tile-total")).toContain("3");
-    // Its record, fetched once the event told of it, fills in the rest.
     await waitFor(() => expect(within(screen.getByTestId("run-row-3")).getByText("orders")).toBeTruthy());
   });
 
   it("reads the runs again when the live channel (re)opens, so nothing said before it listened is missed", async () => {
-    const { calls } = routeFetch(runsList, at("/api/jobs/", []));
+    const { calls } = routeFetch(dashboardRuns([running, succeeded]), at("/api/jobs/", []));
     const channel = renderDashboard();
     await waitFor(() => expect(tile("tile-total")).toContain("2"));
-    const before = calls.filter((call) => call.url.pathname === "/api/runs/").length;
+    const before = calls.filter((call) => call.url.pathname === DASHBOARD_RUNS).length;
     act(() => channel.setState({ status: "open" }));
-    await waitFor(() => expect(calls.filter((call) => call.url.pathname === "/api/runs/").length).toBeGreaterThan(before));
+    await waitFor(() => expect(calls.filter((call) => call.url.pathname === DASHBOARD_RUNS).length).toBeGreaterThan(before));
     expect(screen.getByTestId("live-status").textContent).toBe("open");
   });
 
-  it("asks the API for the chosen period and filters", async () => {
-    const { calls } = routeFetch(runsList, at("/api/jobs/", [{ id: 7, name: "orders" }]));
+  it("asks the API for the chosen period and filters, the kind and the crawler among them", async () => {
+    const { calls } = routeFetch(
+      dashboardRuns([running, succeeded, crawled]),
+      at("/api/jobs/", [{ id: 7, name: "orders" }]),
+      at("/api/crawlers/", { results: [{ name: "lake", last_run: null }] }),
+    );
     renderDashboard();
-    await waitFor(() => expect(tile("tile-total")).toContain("2"));
+    await waitFor(() => expect(tile("tile-total")).toContain("3"));
     const sinceOf = () =>
       calls
         .filter((call) => call.url.searchParams.has("since") && !call.url.searchParams.has("state"))
@@ -85,28 +155,36 @@ describe("the dashboard's runs", () => {
     await userEvent.selectOptions(screen.getByTestId("filter-state"), "FAILED");
     await userEvent.selectOptions(screen.getByTestId("filter-job"), "7");
     await userEvent.selectOptions(screen.getByTestId("filter-trigger"), "schedule");
-    await waitFor(() =>
-      expect(
-        calls.some(
-          (call) =>
-            call.url.searchParams.get("state") === "FAILED" && call.url.searchParams.get("job") === "7" && call.url.searchParams.get("trigger") === "schedule",
-        ),
-      ).toBe(true),
-    );
+    const asked = (check: (params: URLSearchParams) => boolean) => calls.some((call) => call.url.pathname === DASHBOARD_RUNS && check(call.url.searchParams));
+    await waitFor(() => expect(asked((p) => p.get("state") === "FAILED" && p.get("job") === "7" && p.get("trigger") === "schedule")).toBe(true));
+
+    // Choosing crawls drops the job picked before; a crawler is then asked for by name.
+    await userEvent.selectOptions(screen.getByTestId("filter-kind"), "crawl");
+    await waitFor(() => expect(asked((p) => p.get("kind") === "crawl" && !p.has("job"))).toBe(true));
+    expect(within(screen.getByTestId("filter-job")).queryByText("orders")).toBeNull();
+    await userEvent.selectOptions(screen.getByTestId("filter-job"), "crawler:lake");
+    await waitFor(() => expect(asked((p) => p.get("kind") === "crawl" && p.get("crawler") === "lake")).toBe(true));
+  });
+
+  it("keeps a job run's event out of a list of crawls", async () => {
+    routeFetch(dashboardRuns([crawled]), at("/api/jobs/", []), at("/api/crawlers/", { results: [{ name: "lake", last_run: null }] }));
+    const channel = renderDashboard();
+    await screen.findByTestId("crawl-run-row-1");
+    await userEvent.selectOptions(screen.getByTestId("filter-kind"), "crawl");
+    await screen.findByTestId("crawl-run-row-1");
+    act(() => channel.emit({ type: "run.state", run: 8, seq: 1, id: 60, state: "STARTING", job: 7, attempt: 0, trigger: "user" }));
+    // The period's tiles count it; the table of crawls does not list it.
+    await waitFor(() => expect(tile("tile-total")).toContain("2"));
+    expect(within(screen.getByTestId("runs-table")).queryByTestId("run-row-8")).toBeNull();
   });
 
   it("pages through the runs with the server's cursor", async () => {
-    const second = apiRun({ id: 9, job_name: "later page" });
+    const later = row({ id: 9, name: "later page" });
     const { calls } = routeFetch(
+      (url) => (url.pathname === DASHBOARD_RUNS && url.searchParams.get("cursor") === "abc" ? jsonResponse({ next_cursor: null, results: [later] }) : undefined),
       (url) =>
-        url.pathname === "/api/runs/" && url.searchParams.get("cursor") === "abc"
-          ? jsonResponse({ next: null, results: [second] })
-          : undefined,
-      (url) =>
-        url.pathname === "/api/runs/" && !url.searchParams.has("since")
-          ? jsonResponse({ next: "http://testserver/api/runs/?cursor=abc&page_size=25", results: [running, succeeded] })
-          : undefined,
-      runsList,
+        url.pathname === DASHBOARD_RUNS && !url.searchParams.has("since") ? jsonResponse({ next_cursor: "abc", results: [running, succeeded] }) : undefined,
+      dashboardRuns([running, succeeded]),
       at("/api/jobs/", []),
     );
     renderDashboard();
@@ -119,13 +197,13 @@ describe("the dashboard's runs", () => {
 
   it("shows each crawler's latest crawl and follows crawl events", async () => {
     routeFetch(
-      runsList,
+      dashboardRuns([running, succeeded]),
       at("/api/jobs/", []),
       at("/api/crawlers/", { results: [{ name: "lake", last_run: { id: 2, state: "SUCCEEDED", tables_created: 1, tables_updated: 0 } }], count: 1 }),
     );
     const channel = renderDashboard();
-    const row = await screen.findByTestId("crawl-row-lake");
-    expect(row.textContent).toContain("SUCCEEDED");
+    const crawlRow = await screen.findByTestId("crawl-row-lake");
+    expect(crawlRow.textContent).toContain("SUCCEEDED");
     act(() => channel.emit({ type: "crawl.state", crawl: 3, seq: 1, id: 70, crawler: "lake", state: "RUNNING" }));
     expect(screen.getByTestId("crawl-row-lake").textContent).toContain("RUNNING");
   });

@@ -1,4 +1,4 @@
-/** The dashboard's runs section: period, tiles, charts and the runs table, all live. */
+/** The dashboard's runs section: period, tiles, charts and the runs table, all live; job runs and crawls alike. */
 
 import { useMemo, useState } from "react";
 import type { LiveStatus } from "../live/socket";
@@ -7,7 +7,7 @@ import { CrawlsPanel } from "./CrawlsPanel";
 import { RunsPanel } from "./RunsPanel";
 import { daysBetween, durationTrend, rowsPerDay, runsPerDay, tilesOf } from "./stats";
 import { RunTiles } from "./Tiles";
-import { useJobs, useRunCollection, type Subscribe } from "./useRuns";
+import { useCrawlerNames, useJobs, useRunCollection, type Subscribe } from "./useRuns";
 
 export const PERIODS = [
   { key: "1d", label: "last 24 hours", days: 1 },
@@ -25,7 +25,15 @@ export function DashboardRuns({ subscribe, liveStatus }: { subscribe: Subscribe;
   const since = useMemo(() => new Date(Date.now() - period.days * 86_400_000), [period]);
   const filters = useMemo(() => ({ since: since.toISOString() }), [since]);
   const { jobs, names } = useJobs();
-  const periodRuns = useRunCollection(filters, { mode: "all", limit: PERIOD_RUN_LIMIT, subscribe, liveStatus, jobNames: names });
+  const crawlers = useCrawlerNames();
+  const periodRuns = useRunCollection(filters, {
+    mode: "all",
+    limit: PERIOD_RUN_LIMIT,
+    subscribe,
+    liveStatus,
+    jobNames: names,
+    source: "dashboard",
+  });
   const runs = periodRuns.runs;
   const days = useMemo(() => daysBetween(since, new Date()), [since]);
   const tiles = useMemo(() => tilesOf(runs), [runs]);
@@ -67,7 +75,7 @@ export function DashboardRuns({ subscribe, liveStatus }: { subscribe: Subscribe;
               <RunsPerDayChart data={perDay} />
             </div>
             <div>
-              <h3 className="subheading">Duration per job</h3>
+              <h3 className="subheading">Duration per job and crawler</h3>
               <DurationTrendChart series={trend} />
             </div>
             <div>
@@ -77,7 +85,7 @@ export function DashboardRuns({ subscribe, liveStatus }: { subscribe: Subscribe;
           </div>
         </div>
       </section>
-      <RunsPanel subscribe={subscribe} liveStatus={liveStatus} jobs={jobs} jobNames={names} />
+      <RunsPanel subscribe={subscribe} liveStatus={liveStatus} jobs={jobs} jobNames={names} crawlers={crawlers} title="Runs and crawls" />
       <CrawlsPanel subscribe={subscribe} liveStatus={liveStatus} />
     </>
   );

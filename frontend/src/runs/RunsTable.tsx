@@ -1,7 +1,7 @@
 /** The runs table with its filters, shared by the dashboard and the Runs page. */
 
 import { Link } from "react-router";
-import type { JobSummary, RunFilters } from "./api";
+import { runKey, runKind, runLink, type JobSummary, type Run, type RunFilters } from "./api";
 import { formatCount, formatDuration, formatTime } from "./format";
 import { StateBadge } from "./StateBadge";
 import { RUN_STATES, TRIGGERS } from "./states";
@@ -9,6 +9,9 @@ import type { RunCollection } from "./useRuns";
 
 /** What the filter form holds: dates as YYYY-MM-DD (UTC days), the rest as the API takes them. */
 export interface TableFilters {
+  /** "", "job" or "crawl" (the dashboard's list only). */
+  kind: string;
+  /** A job's id, or `crawler:<name>` (the dashboard's list only). */
   job: string;
   state: string;
   trigger: string;
@@ -16,7 +19,10 @@ export interface TableFilters {
   to: string;
 }
 
-export const NO_FILTERS: TableFilters = { job: "", state: "", trigger: "", from: "", to: "" };
+export const NO_FILTERS: TableFilters = { kind: "", job: "", state: "", trigger: "", from: "", to: "" };
+
+const CRAWLER = "crawler:";
+export const crawlerOption = (name: string) => `${CRAWLER}${name}`;
 
 function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -27,7 +33,9 @@ function nextDay(day: string): string {
 /** The API's filters for the form: `to` includes that whole day. */
 export function toRunFilters(form: TableFilters): RunFilters {
   const filters: RunFilters = {};
-  if (form.job) filters.job = form.job;
+  if (form.kind) filters.kind = form.kind;
+  if (form.job.startsWith(CRAWLER)) filters.crawler = form.job.slice(CRAWLER.length);
+  else if (form.job) filters.job = form.job;
   if (form.state) filters.state = form.state;
   if (form.trigger) filters.trigger = form.trigger;
   if (form.from) filters.since = new Date(`${form.from}T00:00:00Z`).toISOString();
@@ -39,23 +47,53 @@ export function RunFiltersForm({
   value,
   onChange,
   jobs,
+  crawlers,
 }: {
   value: TableFilters;
   onChange: (next: TableFilters) => void;
   jobs: readonly JobSummary[];
+  /** Given on the dashboard, whose list holds crawls too: adds the kind filter and crawlers to pick. */
+  crawlers?: readonly string[];
 }) {
   const set = (field: keyof TableFilters) => (event: { target: { value: string } }) => onChange({ ...value, [field]: event.target.value });
+  const setKind = (event: { target: { value: string } }) => {
+    const kind = event.target.value;
+    // A job or crawler picked before stays only if it is of the kind now chosen.
+    const ofKind = !kind || (kind === "crawl") === value.job.startsWith(CRAWLER);
+    onChange({ ...value, kind, job: ofKind ? value.job : "" });
+  };
+  const jobOptions = jobs.map((job) => (
+    <option key={job.id} value={String(job.id)}>
+      {job.name}
+    </option>
+  ));
   return (
     <form className="runs-filters" aria-label="Filter runs" onSubmit={(event) => event.preventDefault()}>
+      {crawlers && (
+        <label>
+          Kind
+          <select value={value.kind} onChange={setKind} data-testid="filter-kind">
+            <option value="">Jobs and crawls</option>
+            <option value="job">Job runs</option>
+            <option value="crawl">Crawls</option>
+          </select>
+        </label>
+      )}
       <label>
-        Job
+        {crawlers ? "Job or crawler" : "Job"}
         <select value={value.job} onChange={set("job")} data-testid="filter-job">
-          <option value="">All jobs</option>
-          {jobs.map((job) => (
-            <option key={job.id} value={String(job.id)}>
-              {job.name}
-            </option>
-          ))}
+          <option value="">{crawlers ? "All jobs and crawlers" : "All jobs"}</option>
+          {!crawlers && jobOptions}
+          {crawlers && value.kind !== "crawl" && <optgroup label="Jobs">{jobOptions}</optgroup>}
+          {crawlers && value.kind !== "job" && (
+            <optgroup label="Crawlers">
+              {crawlers.map((name) => (
+                <option key={name} value={crawlerOption(name)}>
+                  {name}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
       </label>
       <label>
@@ -97,7 +135,13 @@ export function RunFiltersForm({
   );
 }
 
-export function RunsTable({ collection }: { collection: RunCollection }) {
+/** Row and badge test ids: a job run's as before, a crawl's prefixed (ids are per kind). */
+function testIds(run: Run): { row: string; state: string } {
+  const prefix = runKind(run) === "crawl" ? "crawl-run" : "run";
+  return { row: `${prefix}-row-${run.id}`, state: `${prefix}-state-${run.id}` };
+}
+
+export function RunsTable({ collection, showKind = false }: { collection: RunCollection; showKind?: boolean }) {
   const { runs, loading, error, hasMore, loadMore } = collection;
   return (
     <div className="runs-table">
@@ -115,7 +159,8 @@ export function RunsTable({ collection }: { collection: RunCollection }) {
           <thead>
             <tr>
               <th scope="col">Run</th>
-              <th scope="col">Job</th>
+              {showKind && <th scope="col">Kind</th>}
+              <th scope="col">{showKind ? "Job or crawler" : "Job"}</th>
               <th scope="col">State</th>
               <th scope="col">Trigger</th>
               <th scope="col">Started</th>
@@ -128,22 +173,30 @@ export function RunsTable({ collection }: { collection: RunCollection }) {
             </tr>
           </thead>
           <tbody>
-            {runs.map((run) => (
-              <tr key={run.id} data-testid={`run-row-${run.id}`} data-state={run.state}>
-                <td>
-                  <Link to={`/runs/${run.id}`}>#{run.id}</Link>
-                  {run.attempt > 0 && <span className="muted"> (attempt {run.attempt})</span>}
-                </td>
-                <td>{run.job_name}</td>
-                <td>
-                  <StateBadge state={run.state} testId={`run-state-${run.id}`} />
-                </td>
-                <td>{run.trigger}</td>
-                <td>{formatTime(run.started_at ?? run.created_at)}</td>
-                <td className="numeric">{formatDuration(run.execution_seconds)}</td>
-                <td className="numeric">{formatCount(run.rows_out)}</td>
-              </tr>
-            ))}
+            {runs.map((run) => {
+              const ids = testIds(run);
+              const crawl = runKind(run) === "crawl";
+              return (
+                <tr key={runKey(run)} data-testid={ids.row} data-state={run.state} data-kind={runKind(run)}>
+                  <td>
+                    <Link to={runLink(run)}>#{run.id}</Link>
+                    {run.attempt > 0 && <span className="muted"> (attempt {run.attempt})</span>}
+                  </td>
+                  {showKind && <td>{crawl ? "crawl" : "job"}</td>}
+                  <td>
+                    {run.job_name}
+                    {run.dry_run && <span className="muted"> (dry run)</span>}
+                  </td>
+                  <td>
+                    <StateBadge state={run.state} testId={ids.state} />
+                  </td>
+                  <td>{run.trigger}</td>
+                  <td>{formatTime(run.started_at ?? run.created_at)}</td>
+                  <td className="numeric">{formatDuration(run.execution_seconds)}</td>
+                  <td className="numeric">{formatCount(run.rows_out)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

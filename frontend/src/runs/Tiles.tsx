@@ -2,13 +2,16 @@ import { formatPercent } from "./format";
 import type { Tiles } from "./stats";
 import { RUN_STATES, stateColour } from "./states";
 
-/** The dashboard's headline figures for the chosen period. */
+/** The dashboard's headline figures for the chosen period (job runs and crawls). */
 export function RunTiles({ tiles, period }: { tiles: Tiles; period: string }) {
   return (
     <div className="runs-tiles">
       <div className="runs-tile" data-testid="tile-total">
         <span className="runs-tile-label">Runs, {period}</span>
         <strong className="runs-tile-value">{tiles.total}</strong>
+        <span className="runs-tile-label" data-testid="tile-kinds" data-jobs={tiles.byKind.job} data-crawls={tiles.byKind.crawl}>
+          {tiles.byKind.job} job {tiles.byKind.job === 1 ? "run" : "runs"}, {tiles.byKind.crawl} {tiles.byKind.crawl === 1 ? "crawl" : "crawls"}
+        </span>
       </div>
       <div className="runs-tile" data-testid="tile-success-rate">
         <span className="runs-tile-label">Success rate</span>

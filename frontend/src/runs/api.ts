@@ -10,6 +10,8 @@ import { apiGet, apiPost } from "../api/client";
 
 export const RUNS_API = "/api/runs/";
 export const JOBS_API = "/api/jobs/";
+/** Job runs and crawls in one list (docs/runs.md "Dashboard"). */
+export const DASHBOARD_RUNS_API = "/api/dashboard/runs/";
 
 export const runPath = (id: number) => `${RUNS_API}${id}/`;
 export const stopPath = (id: number) => `${RUNS_API}${id}/stop/`;
@@ -41,9 +43,16 @@ export interface NodeRun {
   error: { message: string; traceback?: string } | null;
 }
 
+/** What a row of the dashboard is: a job run, or a crawler run ("crawl"). */
+export type RunKind = "job" | "crawl";
+
 export interface Run {
+  /** Absent: a job run (the runs API lists nothing else). */
+  kind?: RunKind;
   id: number;
+  /** The job's id; for a crawl, 0 (crawlers are known by name). */
   job: number;
+  /** The job's name, or the crawler's. */
   job_name: string;
   job_version: number | null;
   state: string;
@@ -56,6 +65,24 @@ export interface Run {
   execution_seconds: number | null;
   rows_out: number | null;
   error: RunError | null;
+  /** Crawls: a dry run changes nothing in the catalog. */
+  dry_run?: boolean;
+  /** Crawls: tables created or updated. */
+  tables_changed?: number | null;
+}
+
+export function runKind(run: Run): RunKind {
+  return run.kind ?? "job";
+}
+
+/** Unique across kinds (a job run and a crawl may share an id). */
+export function runKey(run: Run): string {
+  return `${runKind(run)}-${run.id}`;
+}
+
+/** The front-end page of a run: the run page, or the crawler's run page. */
+export function runLink(run: Run): string {
+  return runKind(run) === "crawl" ? `/crawlers/${encodeURIComponent(run.job_name)}/runs/${run.id}` : `/runs/${run.id}`;
 }
 
 export interface GraphNode {
@@ -97,7 +124,11 @@ export interface RunPage {
 }
 
 export interface RunFilters {
+  /** Dashboard list only: "job" or "crawl" (absent: both). */
+  kind?: string;
   job?: string;
+  /** Dashboard list only: a crawler's name. */
+  crawler?: string;
   state?: string;
   trigger?: string;
   /** ISO date-times compared with the run's created_at: since is inclusive, until exclusive. */
@@ -248,16 +279,55 @@ export async function fetchRuns(filters: RunFilters, limit: number, cursor: stri
   return { results: results.map(toRun), next_cursor: nextCursor(raw) };
 }
 
+export type PageFetcher = (filters: RunFilters, limit: number, cursor: string | null, signal?: AbortSignal) => Promise<RunPage>;
+
 /** Every run matching `filters`, following cursors up to `max` rows (the dashboard's period). */
-export async function fetchAllRuns(filters: RunFilters, max: number, signal?: AbortSignal): Promise<{ runs: Run[]; truncated: boolean }> {
+export async function fetchAllRuns(
+  filters: RunFilters,
+  max: number,
+  signal?: AbortSignal,
+  fetchPage: PageFetcher = fetchRuns,
+): Promise<{ runs: Run[]; truncated: boolean }> {
   const runs: Run[] = [];
   let cursor: string | null = null;
   do {
-    const page: RunPage = await fetchRuns(filters, Math.min(200, max - runs.length), cursor, signal);
+    const page: RunPage = await fetchPage(filters, Math.min(200, max - runs.length), cursor, signal);
     runs.push(...page.results);
     cursor = page.next_cursor;
   } while (cursor && runs.length < max);
   return { runs, truncated: cursor !== null };
+}
+
+/** A row of GET /api/dashboard/runs/: a job run or a crawl, in the shape of a Run. */
+export function toDashboardRun(raw: unknown): Run {
+  const r = asRecord(raw);
+  const kind: RunKind = r.kind === "crawl" ? "crawl" : "job";
+  const message = str(r.error);
+  const run = toRun({ ...r, job: num(r.job) ?? 0, job_name: str(r.name) ?? str(r.crawler) ?? "", error: null });
+  return {
+    ...run,
+    kind,
+    dry_run: r.dry_run === true,
+    tables_changed: num(r.tables_changed),
+    error: message ? { node: null, type: kind === "crawl" ? "crawl" : "error", message, traceback: "" } : null,
+  };
+}
+
+export function dashboardRunsPath(filters: RunFilters, limit: number, cursor: string | null = null): string {
+  return withQuery(DASHBOARD_RUNS_API, { ...filters, page_size: limit, cursor });
+}
+
+export async function fetchDashboardRuns(filters: RunFilters, limit: number, cursor: string | null, signal?: AbortSignal): Promise<RunPage> {
+  const raw = asRecord(await apiGet<unknown>(dashboardRunsPath(filters, limit, cursor), { signal }));
+  const results = Array.isArray(raw.results) ? raw.results : [];
+  return { results: results.map(toDashboardRun), next_cursor: nextCursor(raw) };
+}
+
+/** One row of the dashboard list, by kind and id; null when there is none. */
+export async function fetchDashboardRun(kind: RunKind, id: number, signal?: AbortSignal): Promise<Run | null> {
+  const raw = asRecord(await apiGet<unknown>(withQuery(DASHBOARD_RUNS_API, { kind, run: id, page_size: 1 }), { signal }));
+  const found = (Array.isArray(raw.results) ? raw.results : []).map(toDashboardRun);
+  return found.find((run) => run.id === id && runKind(run) === kind) ?? null;
 }
 
 /** One run with its nodes; `withGraph` also reads the graph of the job version it ran. */

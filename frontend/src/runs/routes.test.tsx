@@ -1,26 +1,18 @@
-import { render, screen } from "@testing-library/react";
-import { MemoryRouter } from "react-router";
+import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { App } from "../App";
-import { LiveProvider } from "../live/LiveContext";
 import type { LiveTarget } from "../live/socket";
 import { FakeChannel } from "../test/fakes";
+import { renderApp } from "../test/routes";
 import { apiRun, at, routeFetch } from "./testData";
 
 function renderAt(path: string) {
   const targets: LiveTarget[] = [];
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <LiveProvider
-        open={(target) => {
-          targets.push(target);
-          return new FakeChannel();
-        }}
-      >
-        <App />
-      </LiveProvider>
-    </MemoryRouter>,
-  );
+  renderApp(path, {
+    open: (target) => {
+      targets.push(target);
+      return new FakeChannel();
+    },
+  });
   return targets;
 }
 

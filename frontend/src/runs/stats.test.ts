@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toRun } from "./api";
+import { toDashboardRun, toRun } from "./api";
 import { daysBetween, durationTrend, rowsPerDay, runsPerDay, tilesOf } from "./stats";
 import { apiRun } from "./testData";
 
@@ -41,5 +41,37 @@ describe("the dashboard's figures", () => {
       [2, 4],
       [3, 1],
     ]);
+  });
+
+  it("count crawls with job runs: by state, in the success rate and running now, and trace each crawler's duration", () => {
+    const crawl = (id: number, state: string, name: string, seconds: number | null) =>
+      toDashboardRun({
+        kind: "crawl", id, name, crawler: name, job: null, state, trigger: "user",
+        created_at: `2026-11-30T0${id}:00:00Z`, started_at: `2026-11-30T0${id}:00:00Z`,
+        completed_at: seconds === null ? null : `2026-11-30T0${id}:00:0${seconds}Z`, execution_seconds: seconds,
+        rows_out: null, tables_changed: 1, error: state === "FAILED" ? "no such bucket" : null,
+      });
+    // Crawl 1 shares its id with job run 1, and crawler "orders" its name with job "orders".
+    const crawls = [crawl(1, "SUCCEEDED", "orders", 4), crawl(2, "FAILED", "lake", 1), crawl(3, "RUNNING", "lake", null)];
+    const all = [...runs, ...crawls];
+    const tiles = tilesOf(all);
+    expect(tiles.total).toBe(8);
+    expect(tiles.byKind).toEqual({ job: 5, crawl: 3 });
+    expect(tiles.byState).toMatchObject({ SUCCEEDED: 3, FAILED: 2, RUNNING: 2 });
+    expect(tiles.successRate).toBeCloseTo(3 / 5);
+    expect(tiles.runningNow).toBe(2);
+    expect(crawls[1]?.error?.message).toBe("no such bucket");
+
+    const trend = durationTrend(all);
+    expect(trend.map((series) => [series.kind, series.name, series.points.length])).toEqual([
+      ["job", "orders", 3],
+      ["crawl", "lake", 1],
+      ["crawl", "orders", 1],
+      ["job", "users", 1],
+    ]);
+    expect(new Set(trend.map((series) => series.key)).size).toBe(4);
+    const days = daysBetween(new Date("2026-11-30T00:00:00Z"), new Date("2026-11-30T06:00:00Z"));
+    expect(runsPerDay(all, days)[0]?.counts).toEqual({ RUNNING: 2, STOPPED: 1, SUCCEEDED: 1, FAILED: 1 });
+    expect(rowsPerDay(all, days)[0]?.rows).toBe(0); // crawls write no rows
   });
 });

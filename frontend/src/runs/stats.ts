@@ -1,6 +1,6 @@
-/** The dashboard's figures, computed from the runs of the chosen period. */
+/** The dashboard's figures, computed from the runs of the chosen period: job runs and crawls alike. */
 
-import type { Run } from "./api";
+import { runKind, type Run } from "./api";
 import { dayOf } from "./format";
 import { ACTIVE_STATES, FAILED_STATES, RUN_STATES } from "./states";
 
@@ -10,6 +10,8 @@ export interface Tiles {
   /** Succeeded / (succeeded + failed + timed out + errored); null before any run ended that way. */
   successRate: number | null;
   runningNow: number;
+  /** Job runs and crawls among `total`. */
+  byKind: { job: number; crawl: number };
 }
 
 export function tilesOf(runs: readonly Run[]): Tiles {
@@ -22,6 +24,7 @@ export function tilesOf(runs: readonly Run[]): Tiles {
     byState,
     successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
     runningNow: runs.filter((run) => ACTIVE_STATES.has(run.state)).length,
+    byKind: { job: runs.filter((run) => runKind(run) === "job").length, crawl: runs.filter((run) => runKind(run) === "crawl").length },
   };
 }
 
@@ -63,19 +66,24 @@ export function rowsPerDay(runs: readonly Run[], days: readonly string[]): { day
 }
 
 export interface DurationSeries {
-  job: number;
+  /** One series per job, and one per crawler: `job-<id>` or `crawl-<name>`. */
+  key: string;
+  kind: "job" | "crawl";
   name: string;
   points: { at: number; seconds: number; run: number }[];
 }
 
-/** Execution time of each ended run, per job, oldest first; the `limit` jobs with most runs. */
+/** Execution time of each ended run, per job or crawler, oldest first; the `limit` with most runs. */
 export function durationTrend(runs: readonly Run[], limit = 5): DurationSeries[] {
-  const byJob = new Map<number, DurationSeries>();
+  const byJob = new Map<string, DurationSeries>();
   for (const run of runs) {
     if (run.execution_seconds === null || !run.completed_at) continue;
-    const series = byJob.get(run.job) ?? { job: run.job, name: run.job_name, points: [] };
+    const kind = runKind(run);
+    // Crawlers are known by name (a crawl event carries no crawler id).
+    const key = kind === "crawl" ? `crawl-${run.job_name}` : `job-${run.job}`;
+    const series = byJob.get(key) ?? { key, kind, name: run.job_name, points: [] };
     series.points.push({ at: Date.parse(run.created_at), seconds: run.execution_seconds, run: run.id });
-    byJob.set(run.job, series);
+    byJob.set(key, series);
   }
   return [...byJob.values()]
     .sort((a, b) => b.points.length - a.points.length || a.name.localeCompare(b.name))
