@@ -54,3 +54,15 @@ def s3_server() -> Iterator[Any]:
     from tests.s3_server import run_server
 
     yield from run_server()
+
+
+@pytest.fixture
+def world(tmp_path: Any) -> Iterator[Any]:
+    """A separate glueweb (home, database, queue, workers) for tests that kill workers: tests/runs/world.py."""
+    from tests.runs.world import World
+
+    created = World(tmp_path / "home")
+    try:
+        yield created
+    finally:
+        created.close()

@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.runs.world import World
 
@@ -30,15 +27,6 @@ crawler = Crawler.objects.filter(name="slow").first() or services.create_crawler
     {"name": "slow", "targets": [{"path": LAKE}], "database": "lake", "sample_size": 10000}, "tester")
 print("run", services.start_run(crawler, "tester").pk)
 """
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "home")
-    try:
-        yield created
-    finally:
-        created.close()
 
 
 def _payloads(world: World, run_id: int, type: str) -> list[dict[str, Any]]:

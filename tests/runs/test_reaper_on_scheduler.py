@@ -13,9 +13,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from tests.e2e.launcher import REPO_ROOT
 from tests.runs.world import World
@@ -36,15 +33,6 @@ with mock.patch("jobs.runs.start.enqueue"):  # no worker will take it: the one t
 JobRun.objects.filter(pk=run.pk).update(worker="gone@host", heartbeat_at=timezone.now() - timedelta(seconds=60))
 print(run.pk)
 """
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "home")
-    try:
-        yield created
-    finally:
-        created.close()
 
 
 @contextlib.contextmanager

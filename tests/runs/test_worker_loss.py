@@ -11,10 +11,6 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from tests.runs import graphs
 from tests.runs.world import World
@@ -27,15 +23,6 @@ import json, pathlib
 from jobs.runs.jobs import save_job
 save_job(None, {"name": "endless", "graph": json.loads(pathlib.Path(GRAPH).read_text())})
 """
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "home")
-    try:
-        yield created
-    finally:
-        created.close()
 
 
 def test_a_run_whose_worker_is_killed_ends_error_and_publishes_nothing(world: World) -> None:
