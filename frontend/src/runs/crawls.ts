@@ -8,7 +8,7 @@
 import { apiGet } from "../api/client";
 import type { LiveEvent } from "../live/socket";
 import type { Run, RunFilters } from "./api";
-import { applyRunEvent, dropPending, mergeRuns, type RunsState } from "./liveRuns";
+import { applyRunEvent, dropPending, matchesFilters, mergeRuns, type RunsState } from "./liveRuns";
 
 export const CRAWLERS_API = "/api/crawlers/";
 
@@ -104,12 +104,7 @@ export function applyCrawlRunEvent(current: RunsState, event: LiveEvent, filters
 export function crawlMatches(run: Run, filters: RunFilters): boolean {
   if (filters.kind === "job" || filters.job) return false;
   if (filters.crawler && run.job_name !== filters.crawler) return false;
-  if (filters.state && !filters.state.split(",").includes(run.state)) return false;
-  if (filters.trigger && run.trigger !== filters.trigger) return false;
-  const created = Date.parse(run.created_at);
-  if (filters.since && created < Date.parse(filters.since)) return false;
-  if (filters.until && created >= Date.parse(filters.until)) return false;
-  return true;
+  return matchesFilters(run, filters); // state, trigger and dates: the same rules as job runs
 }
 
 /** A crawl's record, fetched because an event told of it: merged if listed or if it matches the filters. */
