@@ -26,6 +26,8 @@ from typing import Any
 
 import polars as pl
 
+from jobs.engine.paths import GLOB_CHARS, is_remote
+
 LAZY_FORMATS = {"parquet", "ipc", "ndjson", "csv", "tsv"}
 LIMIT = 64
 
@@ -39,7 +41,7 @@ def key(location: str, params: Mapping[str, Any], n_rows: int | None) -> tuple[A
     options = params.get("options", {})
     if fmt not in LAZY_FORMATS or options.get("encoding", "utf8") not in ("utf8", "utf8-lossy"):
         return None
-    if "://" in location or any(ch in location for ch in "*?["):
+    if is_remote(location) or GLOB_CHARS.intersection(location):
         return None
     try:
         info = os.stat(location)
