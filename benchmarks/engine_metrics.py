@@ -1,6 +1,12 @@
 """What per-node row counts and durations cost a run: run_graph with count_rows="counters" against "none".
 
     .venv/bin/python benchmarks/engine_metrics.py [--rounds 7] [--rows 10000000] [--pdsh DIR] [--queries q01,q03]
+        [--modes none,counters,cheap,exact,post]
+
+Modes: "none" (no meters), "counters" (the default, node_metrics="fast"), "cheap", "exact"
+(counters with node_metrics="exact": every node metered), and "post" (counters, then the outputs
+it left uncounted counted in one more `pl.collect_all` of their `select(pl.len())`: the option
+of counting them after the plan, timed as part of the run).
 
 Times are the process's CPU time (all threads) by default: on a shared machine elapsed time
 mostly measures the neighbours' load; `--wall` measures elapsed time instead.
@@ -35,7 +41,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-MODES = ("none", "counters", "cheap")
+ALL_MODES = ("none", "counters", "cheap", "exact", "post")
+DEFAULT_MODES = ("none", "counters", "cheap", "exact")
+MODES: tuple[str, ...] = DEFAULT_MODES  # --modes
 TARGET = 0.10
 WALL = False  # --wall: elapsed time instead of CPU time
 
@@ -94,16 +102,32 @@ def job_graph() -> dict[str, Any]:
             "nodes": nodes, "edges": edges}  # fmt: skip
 
 
+def run_mode(graph: dict[str, Any], values: dict[str, Any], mode: str) -> Any:
+    """One run in `mode` (module docstring); "post" adds the count of what "counters" left uncounted."""
+    import polars as pl
+
+    from jobs.engine.compiler import compile_graph, run_graph
+
+    if mode == "exact":
+        return run_graph(graph, values, node_metrics="exact")
+    if mode != "post":
+        return run_graph(graph, values, count_rows=mode)  # type: ignore[arg-type]
+    result = run_graph(graph, values)
+    missing = [n.node for n in result.nodes if n.rows_out is None]
+    if missing:
+        frames = compile_graph(graph, values)
+        pl.collect_all([frames[(node, "out")].select(pl.len()) for node in missing], engine="streaming")
+    return result
+
+
 def measure(graph: dict[str, Any], values: dict[str, Any], out: Path, rounds: int) -> dict[str, list[float]]:
     """Milliseconds per mode (CPU time of this process, all threads, or wall time), modes interleaved."""
-    from jobs.engine.compiler import run_graph
-
     clock = time.perf_counter if WALL else time.process_time
     timings: dict[str, list[float]] = {mode: [] for mode in MODES}
     for _ in range(rounds):
         for mode in MODES:
             start = clock()
-            result = run_graph(graph, {**values, "out": str(out)}, count_rows=mode)  # type: ignore[arg-type]
+            result = run_mode(graph, {**values, "out": str(out)}, mode)
             timings[mode].append((clock() - start) * 1000)
             if not result.succeeded:
                 raise SystemExit(f"run failed in mode {mode}: {result.error}")
@@ -117,7 +141,7 @@ def report(label: str, timings: dict[str, list[float]]) -> float:
     for mode in MODES:
         median = statistics.median(timings[mode])
         cells.append(f"{mode} {median:8.1f} ms ({(median / base - 1) * 100:+5.1f}%)")
-    print(f"{label:14} " + "   ".join(cells))
+    print(f"{label:14} " + "   ".join(cells), flush=True)
     return statistics.median(timings["counters"]) / base - 1
 
 
@@ -128,9 +152,13 @@ def main() -> int:
     parser.add_argument("--pdsh", type=Path, help="folder of TPC-H Parquet tables (benchmarks/pdsh.py makes one)")
     parser.add_argument("--queries", help="comma-separated PDS-H subset, e.g. q01,q03 (default: all)")
     parser.add_argument("--wall", action="store_true", help="elapsed time (default: CPU time, steadier under load)")
+    parser.add_argument("--modes", default=",".join(DEFAULT_MODES), help=f"comma-separated, of {', '.join(ALL_MODES)}")
     args = parser.parse_args()
-    global WALL
+    global WALL, MODES
     WALL = args.wall
+    MODES = tuple(dict.fromkeys(["none", "counters", *args.modes.split(",")]))  # the verdict compares these two
+    if unknown := set(MODES) - set(ALL_MODES):
+        parser.error(f"unknown mode(s) {', '.join(sorted(unknown))}; known: {', '.join(ALL_MODES)}")
     home = Path(tempfile.mkdtemp(prefix="glueweb-metrics-"))
     (home / "lake").mkdir()
     roots = [str(home / "lake")] + ([str(args.pdsh.resolve())] if args.pdsh else [])
@@ -167,7 +195,7 @@ def main() -> int:
         overheads["pdsh total"] = report("PDS-H total", totals)
     worst = max(overheads, key=lambda k: overheads[k])
     verdict = "met" if max(overheads["job"], overheads.get("pdsh total", 0.0)) <= TARGET else "MISSED"
-    print(f"target: counters <= +{TARGET * 100:.0f}% on the job and the PDS-H total: {verdict}"
+    print(f"target: counters (node_metrics fast) <= +{TARGET * 100:.0f}% on the job and the PDS-H total: {verdict}"
           f" (largest single overhead: {worst} {overheads[worst] * 100:+.1f}%)")  # fmt: skip
     shutil.rmtree(home, ignore_errors=True)
     return 0

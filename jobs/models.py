@@ -55,6 +55,13 @@ class RunEvent(models.Model):
 DEFAULT_TIMEOUT_MINUTES = 2880.0  # 48 hours, as AWS Glue
 
 
+class NodeMetrics(models.TextChoices):
+    """How a run measures its nodes (jobs.engine.compiler.NODE_METRICS; docs/runs.md "Node metrics")."""
+
+    FAST = "fast"
+    EXACT = "exact"
+
+
 class Job(models.Model):
     """A job definition: its graph and the settings that govern its runs (docs/runs.md).
 
@@ -69,6 +76,9 @@ class Job(models.Model):
     # Minutes, fractions allowed (a test or a quick job may want seconds).
     timeout_minutes = models.FloatField(default=DEFAULT_TIMEOUT_MINUTES)
     max_concurrent_runs = models.PositiveIntegerField(default=1)
+    # "fast": per-node figures at a few percent, nodes inside join pipelines uncounted; "exact": every
+    # node counted and timed, at the price of Polars' join optimisations (docs/runs.md "Node metrics").
+    node_metrics = models.CharField(max_length=8, choices=NodeMetrics.choices, default=NodeMetrics.FAST)
     tags = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -93,6 +103,7 @@ class JobVersion(models.Model):
     max_retries = models.PositiveIntegerField(default=0)
     timeout_minutes = models.FloatField(default=DEFAULT_TIMEOUT_MINUTES)
     max_concurrent_runs = models.PositiveIntegerField(default=1)
+    node_metrics = models.CharField(max_length=8, choices=NodeMetrics.choices, default=NodeMetrics.FAST)
     tags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -179,6 +190,9 @@ class NodeRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.BigIntegerField(null=True, blank=True)
+    # Why rows_out is null although the run counted rows (e.g. "not counted: inside a join pipeline").
+    # Null, not "", when there is none: the API and the node.state events say null alike.
+    rows_note = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     error = models.JSONField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 

@@ -48,9 +48,14 @@ def test_the_demo_job_computes_revenue_by_country_and_registers_the_table() -> N
     _demo_data()
     job = Job.objects.get(name=DEMO_JOB)
 
-    result = run_graph(job.graph, {}, run_id="demo-test")
+    result = run_graph(job.graph, {}, run_id="demo-test", node_metrics=job.node_metrics)
 
     assert result.succeeded, result.error or result.validation_errors
+    # The demo counts and times every node, so a new user sees each node's figures.
+    assert job.node_metrics == "exact"
+    assert {n.node: (n.rows_out is not None, n.duration_ms is not None) for n in result.nodes} == {
+        n["id"]: (True, True) for n in job.graph["nodes"]
+    }
     orders = pl.read_parquet(settings.LAKE_DIR / "retail/orders/", hive_partitioning=True)
     customers = pl.read_csv(settings.LAKE_DIR / "retail/customers/customers.csv")
     expected = (

@@ -112,6 +112,9 @@ def ensure_demo_definitions() -> list[str]:
                 "description": "Demo: completed orders joined with customers, revenue by country and segment.",
                 "graph": DEMO_GRAPH,
                 "tags": ["demo"],
+                # The demo is small: counting and timing every node costs nothing noticeable
+                # here, and a new user sees each node's rows and duration (docs/runs.md "Node metrics").
+                "node_metrics": "exact",
             },
         )
         created.append(f"job {DEMO_JOB}")

@@ -11,7 +11,7 @@ from rest_framework.validators import UniqueValidator
 
 from jobs.api.graph_serializers import GraphField
 from jobs.engine.graph import FORMAT
-from jobs.models import Job, JobRun, JobVersion
+from jobs.models import Job, JobRun, JobVersion, NodeMetrics
 from jobs.runs.jobs import declared_parameters
 
 MAX_GRAPH_BYTES = 2 * 1024 * 1024
@@ -28,6 +28,12 @@ class JobSerializer(serializers.ModelSerializer[Job]):
     max_retries = serializers.IntegerField(required=False, min_value=0, max_value=10, default=0)
     timeout_minutes = serializers.FloatField(required=False, min_value=0.01, max_value=MAX_TIMEOUT_MINUTES)
     max_concurrent_runs = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=1)
+    node_metrics = serializers.ChoiceField(
+        NodeMetrics.choices, required=False, default=NodeMetrics.FAST,
+        error_messages={"invalid_choice": '"{input}" is not a node metrics mode: use "fast" or "exact"'},
+        help_text='"fast": per-node figures at a few percent, nodes inside join pipelines not counted; '
+                  '"exact": every node counted and timed, much slower on join-heavy graphs (docs/runs.md).',
+    )  # fmt: skip
     tags = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, default=list, max_length=50
     )
@@ -36,7 +42,7 @@ class JobSerializer(serializers.ModelSerializer[Job]):
         model = Job
         fields = [
             "id", "name", "description", "graph", "default_parameters", "max_retries", "timeout_minutes",
-            "max_concurrent_runs", "tags", "version", "created_at", "updated_at",
+            "max_concurrent_runs", "node_metrics", "tags", "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "version", "created_at", "updated_at"]
 
@@ -88,6 +94,6 @@ class JobVersionSerializer(serializers.ModelSerializer[JobVersion]):
         model = JobVersion
         fields = [
             "number", "name", "description", "graph", "default_parameters", "max_retries", "timeout_minutes",
-            "max_concurrent_runs", "tags", "created_at", "created_by",
+            "max_concurrent_runs", "node_metrics", "tags", "created_at", "created_by",
         ]  # fmt: skip
         read_only_fields = fields

@@ -15,7 +15,7 @@ class NodeRunSerializer(serializers.ModelSerializer[NodeRun]):
         model = NodeRun
         fields = [
             "node", "type", "state", "rows_out", "rows_out_by_port", "started_at", "completed_at", "duration_ms",
-            "error",
+            "rows_note", "error",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -87,7 +87,11 @@ def _consumers(analysis: Analysis) -> dict[str, set[str]]:
     return result
 
 
-def pipeline_ends(analysis: Analysis) -> set[str]:
+NodeMetrics = Literal["fast", "exact"]
+NODE_METRICS: tuple[NodeMetrics, ...] = ("fast", "exact")  # the job setting `node_metrics` (docs/runs.md)
+
+
+def pipeline_ends(analysis: Analysis, node_metrics: NodeMetrics = "fast") -> set[str]:
     """The last node of each join pipeline that feeds no join: it gets a counting meter at its output.
 
     There the plan leaves the join's pipeline for a blocking or separate step anyway (an aggregate,
@@ -95,18 +99,22 @@ def pipeline_ends(analysis: Analysis) -> set[str]:
     within the noise on PDS-H). Its count is also the count of the row-preserving nodes before it,
     back to the join or filter that set it (_pipeline_counts).
     """
+    if node_metrics == "exact":
+        return set()  # every node has its own meter
     feeding, in_pipeline = _join_pipelines(analysis)
     consumers = _consumers(analysis)
     return {node for node in in_pipeline - feeding if not consumers[node] & in_pipeline}
 
 
-def unmetered(analysis: Analysis) -> set[str]:
+def unmetered(analysis: Analysis, node_metrics: NodeMetrics = "fast") -> set[str]:
     """Nodes that get no meter, because one would change how Polars runs the plan (metrics.py says why).
 
     Everything feeding a join (directly or further upstream), the join itself, and the
     row-preserving nodes and filters right after it, which Polars runs in the join's own pipeline;
-    except the end of such a pipeline (pipeline_ends).
+    except the end of such a pipeline (pipeline_ends). With node_metrics="exact": none.
     """
+    if node_metrics == "exact":
+        return set()
     feeding, in_pipeline = _join_pipelines(analysis)
     return (feeding | in_pipeline) - pipeline_ends(analysis)
 
@@ -114,7 +122,7 @@ def unmetered(analysis: Analysis) -> set[str]:
 MeterKind = Literal["count", "time"]
 
 
-def meter_plan(analysis: Analysis) -> dict[str, MeterKind]:
+def meter_plan(analysis: Analysis, node_metrics: NodeMetrics = "fast") -> dict[str, MeterKind]:
     """Which nodes get a meter, and whether it counts rows or only notes the time (metrics.py).
 
     A counting meter goes after nodes that change the number of rows, and after the end of a join
@@ -123,14 +131,20 @@ def meter_plan(analysis: Analysis) -> dict[str, MeterKind]:
     both sit in one streaming stage, so it would only add a Python call per morsel, and the
     consumer's duration includes the node's (PDS-H Q1 went from four meters on its lineitem stream
     to two, measured by benchmarks/engine_metrics.py).
+
+    node_metrics="exact" meters every node but the targets, and keeps every time-only meter, so
+    that every node is counted and timed on its own, at the price of the join optimisations
+    (docs/runs.md gives the measured cost).
     """
-    skip, ends = unmetered(analysis), pipeline_ends(analysis)
+    skip, ends = unmetered(analysis, node_metrics), pipeline_ends(analysis, node_metrics)
     plan: dict[str, MeterKind] = {}
     for node, node_type in analysis.types.items():
         if node in skip or node_type.category == "targets":
             continue
         timed_only = node_type.preserves_rows or counted_by_metadata(node_type, analysis.params.get(node, {}))
         plan[node] = "time" if timed_only and node not in ends else "count"
+    if node_metrics == "exact":
+        return plan
     edges = [e for inputs in analysis.inputs.values() for port in inputs.values() for e in port]
     for node, kind in list(plan.items()):
         out = [e for e in edges if e.source == node]
@@ -145,6 +159,8 @@ def build_frames(
     only: set[str] | None = None,
     meters: dict[str, list[Meter]] | None = None,
     raw: dict[tuple[str, str], pl.LazyFrame] | None = None,
+    *,
+    node_metrics: NodeMetrics = "fast",
 ) -> dict[tuple[str, str], pl.LazyFrame]:
     """(node, port) -> LazyFrame for the nodes in `only` and everything upstream (all nodes by default).
 
@@ -152,7 +168,7 @@ def build_frames(
     and `raw` receives the frames without them.
     """
     needed = ancestors(analysis, only) if only is not None else set(analysis.order)
-    plan = meter_plan(analysis) if meters is not None else {}
+    plan = meter_plan(analysis, node_metrics) if meters is not None else {}
     frames: dict[tuple[str, str], pl.LazyFrame] = {}
     for node_id in analysis.order:
         if node_id not in needed:
@@ -254,11 +270,14 @@ def _cheap_counts(
 
 
 def _metered_counts(
-    analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame], meters: Mapping[str, list[Meter]]
+    analysis: Analysis,
+    raw: Mapping[tuple[str, str], pl.LazyFrame],
+    meters: Mapping[str, list[Meter]],
+    node_metrics: NodeMetrics = "fast",
 ) -> dict[tuple[str, str], int]:
     """Rows per node output from the meters (metadata for sources that count for free)."""
     counts = _metadata_counts(analysis, raw)
-    ends = pipeline_ends(analysis)
+    ends = pipeline_ends(analysis, node_metrics)
     for node_id in analysis.order:  # in order: a row-preserving node takes its input's count
         node_type = analysis.types[node_id]
         ports = [port for (node, port) in raw if node == node_id]
@@ -292,6 +311,7 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
     *,
     run_id: str | None = None,
     count_rows: CountRows = "counters",
+    node_metrics: NodeMetrics = "fast",
     engine: EngineType = "streaming",
     on_node: NodeCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -311,6 +331,11 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
     rows written by targets, and no durations; "all" counts every node's output as extra queries
     of the plan, which makes Polars cache each shared subplan (about 3x slower on PDS-H Q3);
     "none" counts nothing.
+
+    `node_metrics` (with count_rows="counters"): "fast" (default) meters as described above;
+    "exact" gives every node but the targets its own meter, so every node has rows_out and
+    duration_ms, at the cost of the join optimisations those meters block (+22% to +32% CPU on
+    the PDS-H SF1 total, two to four times the time of join-heavy queries; docs/runs.md "Node metrics").
 
     `on_node(NodeResult)`: called once per node, in topological order, when the run has ended
     (succeeded, failed or stopped), before run_graph returns.
@@ -332,6 +357,8 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
 
     The result's state is SUCCEEDED, FAILED or STOPPED.
     """
+    if node_metrics not in NODE_METRICS:
+        raise ValueError(f"node_metrics must be one of {', '.join(NODE_METRICS)}, not {node_metrics!r}")
     run_id = run_id or uuid.uuid4().hex[:12]
     started = datetime.now(UTC).replace(tzinfo=None)
     clock = time.perf_counter()
@@ -355,19 +382,21 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
     failed = _Failure(run_id, started, analysis, node_types, on_node)
     durations: dict[str, int] = {}
     try:
-        frames = build_frames(analysis, ctx, meters=meters, raw=raw)
+        frames = build_frames(analysis, ctx, meters=meters, raw=raw, node_metrics=node_metrics)
         _check_stop(should_stop)
         sinks = [(node, frame) for (node, port), frame in frames.items() if port == SINK]
         counted = list(raw) if count_rows == "all" else []
         queries = [frame for _, frame in sinks] + [raw[key].select(pl.len()) for key in counted]
         plan_started = time.perf_counter()
-        sampling = _sampling(analysis, meters, raw, {n for n, _ in sinks}, plan_started, on_progress, progress_seconds)
+        sampling = _sampling(
+            analysis, meters, raw, {n for n, _ in sinks}, plan_started, on_progress, progress_seconds, node_metrics
+        )
         with sampling:
             results = pl.collect_all(queries, engine=engine)
         plan_ended = time.perf_counter()
         counts = {key: int(results[len(sinks) + i].item()) for i, key in enumerate(counted)}
         if meters is not None:
-            counts.update(_metered_counts(analysis, raw, meters))
+            counts.update(_metered_counts(analysis, raw, meters, node_metrics))
             durations = _durations(analysis, meters, plan_started, plan_ended, {n for n, _ in sinks})
         # Rows written by a target are the rows of its input; after a join (not counted) ask its staged files.
         for node, _ in sinks:
@@ -382,7 +411,7 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
             counts.update(_cheap_counts(analysis, raw, publishers))
         if on_progress is not None:  # the plan has ended: every node but the targets (publishing next) is done
             targets = {n for n, _ in sinks}
-            not_counted = unmetered(analysis) if meters is not None else set()
+            not_counted = unmetered(analysis, node_metrics) if meters is not None else set()
             on_progress(tuple(
                 NodeProgress(n.node, "RUNNING" if n.node in targets else "SUCCEEDED", n.rows_out, n.duration_ms,
                              n.rows_note)
@@ -426,7 +455,8 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
         message = f"publishing failed: {error_message(exc)}"
         return failed(elapsed(), culprit, "publish", message, traceback.format_exc())
     total = elapsed()
-    nodes = _succeeded(analysis, counts, durations, publish_times, unmetered(analysis) if meters is not None else set())
+    not_counted = unmetered(analysis, node_metrics) if meters is not None else set()
+    nodes = _succeeded(analysis, counts, durations, publish_times, not_counted)
     _report(on_node, nodes)
     return RunResult(run_id, "SUCCEEDED", started, total, analysis.values, tuple(nodes), outputs)
 
@@ -463,6 +493,7 @@ def _sampling(  # noqa: PLR0917  (internal)
     plan_started: float,
     on_progress: ProgressCallback | None,
     interval: float,
+    node_metrics: NodeMetrics = "fast",
 ) -> contextlib.AbstractContextManager[Any]:
     """A live progress sampler around the plan (only meters can tell how far it is)."""
     if meters is None or on_progress is None:
@@ -473,8 +504,8 @@ def _sampling(  # noqa: PLR0917  (internal)
         for node, node_type in analysis.types.items()
         if counted_by_metadata(node_type, analysis.params.get(node, {})) and (node, "out") in raw
     }
-    notes = {node: JOIN_NOTE for node in unmetered(analysis)}
-    ends = frozenset(pipeline_ends(analysis))
+    notes = {node: JOIN_NOTE for node in unmetered(analysis, node_metrics)}
+    ends = frozenset(pipeline_ends(analysis, node_metrics))
     tracker = Tracker(analysis, meters, ports, by_metadata, targets, plan_started, notes, ends)
     return Sampler(tracker, on_progress, interval)
 

@@ -12,7 +12,8 @@ the meters every ~250 ms and infers, soundly (never a state a node has not reach
   before their whole input arrived) that has produced. Targets finish only with the plan.
 
 Rows so far: a counting meter's rows, a row-preserving node's input rows; sources counted from
-file metadata get their count once done; unmetered nodes (inside a join pipeline) none. A done
+file metadata get their count once done; unmetered nodes (inside a join pipeline, with
+node_metrics="fast") none. A done
 node's rows and duration are computed as run_graph computes the final ones, and the end of the
 run is still the truth: the caller overwrites them with the final result.
 """

@@ -141,8 +141,16 @@ class FilePublish:
         if self.mode == "overwrite" and self.target.exists():
             aside = self.run_root / f"{self.target.name}.old"
             self._move(self.target, aside)
+        staged = self.staged_files()
+        if staged and not os.path.lexists(self.target):
+            # The usual case (a new folder, or one just moved aside): one rename of the whole staged
+            # folder instead of a folder made and a rename per file, and one folder fewer to remove
+            # at cleanup (a directory's mkdir/rmdir is the costly part of publishing; rollback moves
+            # it back as it would a file).
+            self._move(self.staged, self.target)
+            return [str(self.target / relative) for relative in staged]
         written: list[str] = []
-        for relative in self.staged_files():
+        for relative in staged:
             src, dst = self.staged / relative, self.target / relative
             if dst.exists():
                 raise FileExistsError(f"{dst} already exists")
@@ -163,10 +171,16 @@ class FilePublish:
         self.made.clear()
 
     def cleanup(self) -> None:
-        shutil.rmtree(self.run_root, ignore_errors=True)
+        try:
+            os.rmdir(self.run_root)  # after a whole-folder publish it is empty: no walk needed
+        except FileNotFoundError:
+            pass
+        except OSError:
+            shutil.rmtree(self.run_root, ignore_errors=True)
         base = self.run_root.parent
-        if base.name == STAGING_DIR and base.is_dir() and not any(base.iterdir()):
-            base.rmdir()
+        if base.name == STAGING_DIR:
+            with contextlib.suppress(OSError):  # not empty (another run stages there) or gone
+                base.rmdir()
 
 
 @dataclass

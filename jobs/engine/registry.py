@@ -220,6 +220,12 @@ def _load() -> None:
 
     for module in pkgutil.iter_modules(nodes.__path__):
         importlib.import_module(f"{nodes.__name__}.{module.name}")
+    # Parameter checks compiled with the types (~2 ms), so that a run's child forked after the
+    # node types were imported (jobs/runs/boot.py) finds them ready.
+    from jobs.engine import paramcheck
+
+    for node_type in _REGISTRY.values():
+        paramcheck.checker(node_type.params_schema)
     _loaded = True
 
 

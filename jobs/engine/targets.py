@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from jobs.engine.paths import data_roots, is_remote, resolve_local
+from jobs.engine.paths import is_remote, real_roots, resolve_local
 from jobs.engine.publish import DeltaPublish, FilePublish, S3Publish, s3_staging_for, staging_for
 from jobs.engine.registry import Context, NodeProblem
 from jobs.engine.storage import S3Location, connection_options, polars_options, s3_location
@@ -61,7 +61,7 @@ def location(
     if params.get("connection") or params.get("storage_options"):
         raise NodeProblem("params.connection", "connection and storage_options apply to s3:// paths only")
     folder = resolve_local(path, field)
-    if writing and folder in data_roots():
+    if writing and str(folder) in real_roots():  # both real paths (resolve_local); the roots kept resolved
         # Staging happens beside the target folder, which must therefore lie inside a root too.
         raise NodeProblem(field, "write into a folder inside the data root, not the data root itself")
     return folder

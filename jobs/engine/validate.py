@@ -15,9 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
-from jsonschema import Draft202012Validator
 
-from jobs.engine import registry
+from jobs.engine import paramcheck, registry
 from jobs.engine.expressions import polars_message
 from jobs.engine.graph import Edge, Graph, GraphError, Node, json_type_of, parse_graph, value_fits
 from jobs.engine.registry import Context, NodeProblem, NodeProblems, NodeType
@@ -229,7 +228,10 @@ def _resolve_params(
         if postponed:
             pending.add(node.id)
             continue
-        validator = Draft202012Validator(node_type.params_schema)
+        fits, validator = paramcheck.checker(node_type.params_schema)
+        if fits is not None and fits(params):
+            resolved[node.id] = params  # valid: jsonschema would find nothing (paramcheck says why it is asked less)
+            continue
         problems = sorted(validator.iter_errors(params), key=lambda e: list(e.absolute_path))
         errors.extend(_schema_error(node.id, problem) for problem in problems)
         if not problems:

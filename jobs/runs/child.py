@@ -112,7 +112,8 @@ def child_main(  # noqa: PLR0917  (multiprocessing passes the arguments position
                                           os.getpid())  # fmt: skip
     gate = Gate(conn, lock)
     result = run_graph(graph, parameters, run_id=run_id, before_publish=gate, on_progress=_progress_sender(conn, lock),
-                       progress_seconds=overrides.get("progress_seconds", SAMPLE_SECONDS))  # fmt: skip
+                       progress_seconds=overrides.get("progress_seconds", SAMPLE_SECONDS),
+                       node_metrics=overrides.get("node_metrics", "fast"))  # fmt: skip
     if gate.refused:
         os._exit(EXIT_ABANDONED)  # the parent has ended the run already; run_graph discarded the staging
     with lock:

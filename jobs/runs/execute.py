@@ -211,6 +211,7 @@ def supervise(run: JobRun, analysis: Analysis) -> Outcome:
     overrides: dict[str, Any] = {
         "settings": {name: getattr(settings, name) for name in CHILD_SETTINGS},
         "progress_seconds": PROGRESS_SECONDS,
+        "node_metrics": run.job_version.node_metrics,  # pinned by the run's version, as its graph
     }
     database = connection.settings_dict.get("NAME")
     if database and "memory" not in str(database):

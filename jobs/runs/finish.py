@@ -20,6 +20,8 @@ NODE_FINAL = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED, NodeRun.S
 
 
 def node_event(node: NodeRun, rows_note: str | None = None) -> None:
+    """Announce `node` as saved; `rows_note` (else the stored one) explains a final rows_out of null."""
+    rows_note = rows_note or node.rows_note
     payload: dict[str, Any] = {"node": node.node, "state": node.state, "node_type": node.type}
     if node.state in NODE_FINAL:
         payload["rows_out"] = node.rows_out
@@ -52,6 +54,7 @@ def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
             node.state = result.get("state") or NodeRun.State.STOPPED
             node.rows_out = result.get("rows_out")
             node.rows_out_by_port = result.get("rows_out_by_port")
+            node.rows_note = _note(result)
             node.completed_at = now
             if result.get("duration_ms") is not None:
                 node.duration_ms = int(result["duration_ms"])
@@ -59,14 +62,24 @@ def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
                 node.duration_ms = int((now - node.started_at).total_seconds() * 1000)
             node.error = result.get("error")
             node.save()
-            node_event(node, result.get("rows_note"))
+            node_event(node)
 
 
 _REVISING = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED})
 
 
+def _note(result: Mapping[str, Any]) -> str | None:
+    """The result's rows_note, kept only when it explains a missing row count."""
+    note = result.get("rows_note")
+    return str(note)[:255] if note and result.get("rows_out") is None else None
+
+
 def _revise(node: NodeRun, result: Mapping[str, Any]) -> None:
-    """The final figures of a node that live progress already ended (finish.set_nodes)."""
+    """The final figures of a node that live progress already ended (finish.set_nodes).
+
+    Live progress announced the note with the node's SUCCEEDED event but did not store it: a
+    note alone is stored without a second event.
+    """
     final = {
         "state": result.get("state") or node.state,
         "rows_out": result.get("rows_out"),
@@ -74,12 +87,17 @@ def _revise(node: NodeRun, result: Mapping[str, Any]) -> None:
         "duration_ms": result.get("duration_ms") if result.get("duration_ms") is not None else node.duration_ms,
         "error": result.get("error"),
     }
+    note = _note(result)
     if all(getattr(node, name) == value for name, value in final.items()):
+        if node.rows_note != note:
+            node.rows_note = note
+            node.save(update_fields=["rows_note"])
         return
     for name, value in final.items():
         setattr(node, name, value)
-    node.save(update_fields=list(final))
-    node_event(node, result.get("rows_note"))
+    node.rows_note = note
+    node.save(update_fields=[*final, "rows_note"])
+    node_event(node)
 
 
 def end_run(run: JobRun, state: str, *, error: Mapping[str, Any] | None = None, **fields: Any) -> JobRun | None:

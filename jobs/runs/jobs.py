@@ -20,6 +20,7 @@ VERSIONED = (
     "max_retries",
     "timeout_minutes",
     "max_concurrent_runs",
+    "node_metrics",
     "tags",
 )
 

@@ -67,12 +67,13 @@ def parquet_target(path: str) -> dict[str, Any]:
 
 
 def tiny_graph(target: str) -> dict[str, Any]:
-    """Five numbers -> Parquet."""
+    """Five numbers -> keep n > min_n (a parameter, default 0) -> Parquet."""
+    keep = {"id": "keep", "type": "filter", "params": {"condition": "n > ${min_n}"}, "position": {"x": 240, "y": 0}}
     return {
         "format": FORMAT,
-        "parameters": [],
-        "nodes": [inline_numbers("numbers", 5), parquet_target(target)],
-        "edges": [{"source": "numbers", "target": "save"}],
+        "parameters": [{"name": "min_n", "type": "number", "default": 0}],
+        "nodes": [inline_numbers("numbers", 5), keep, parquet_target(target)],
+        "edges": [{"source": "numbers", "target": "keep"}, {"source": "keep", "target": "save"}],
     }
 
 
@@ -125,7 +126,7 @@ def open_dashboard(context: BrowserContext, app: RunningApp) -> Page:
     return dashboard
 
 
-def test_a_run_started_from_the_run_page_reaches_succeeded_live_there_and_on_the_dashboard(
+def test_a_run_started_from_the_run_page_with_a_new_parameter_reaches_succeeded_live_there_and_on_the_dashboard(
     page: Page, context: BrowserContext, app: RunningApp
 ) -> None:
     sign_in(page, app.url, app.username, app.password)
@@ -155,13 +156,19 @@ def test_a_run_started_from_the_run_page_reaches_succeeded_live_there_and_on_the
     total_before = int(dashboard.get_by_test_id("tile-total").locator("strong").inner_text())
     expect(dashboard.get_by_test_id(f"run-state-{first['id']}")).to_have_text("SUCCEEDED", timeout=LIVE_TIMEOUT_MS)
 
-    # Run it again from the run page: the page moves to the new run and follows it to the end.
-    page.get_by_test_id("run-again").click()
+    # Run it again from the run page with another parameter value: the page moves to the new run
+    # and follows it to the end.
+    page.get_by_test_id("run-with-parameters").click()
+    expect(page.get_by_test_id("run-parameter-min_n")).to_have_value("0")
+    page.get_by_test_id("run-parameter-min_n").fill("3")
+    page.get_by_test_id("run-start-with-parameters").click()
     page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1] not in {str(first["id"]), "runs"})
     second_id = int(page.url.rstrip("/").split("/")[-1])
     assert second_id > first["id"]
     expect(page.get_by_test_id("run-state")).to_have_text("SUCCEEDED", timeout=RUN_TIMEOUT_MS)
     expect(page.get_by_test_id("run-live-status")).to_have_attribute("data-status", "open", timeout=LIVE_TIMEOUT_MS)
+    expect(page.get_by_test_id("run-parameters")).to_contain_text("min_n")
+    expect(page.get_by_test_id("graph-node-rows-save")).to_contain_text("2 rows", timeout=LIVE_TIMEOUT_MS)
     assert any(target.iterdir()), "the succeeded run published nothing"
 
     # The dashboard, never reloaded, learnt of the new run and its end from events alone.
@@ -177,6 +184,7 @@ def test_a_run_started_from_the_run_page_reaches_succeeded_live_there_and_on_the
     stored = api.call("GET", f"/runs/{second_id}/")
     assert stored["state"] == "SUCCEEDED"
     assert stored["started_by"] == {"kind": "user", "name": app.username}
+    assert stored["parameters"] == {"min_n": 3} and stored["rows_out"] == 2
 
 
 def test_a_long_run_stopped_from_its_page_ends_stopped_live_and_publishes_nothing(

@@ -113,3 +113,26 @@ def test_a_run_reads_zoned_timestamps_as_utc_through_the_handed_over_scan(lake: 
     ).write_parquet(lake / "z.parquet")
     assert run_graph(read_graph("lake/z.parquet"), {}).succeeded
     assert_frame_equal(output(lake), pl.DataFrame({"at": [datetime(2025, 1, 1, 12)], "n": [1]}))
+
+
+@pytest.mark.parametrize("where", ["link", "real", "relative"])
+def test_the_data_root_itself_is_no_target_however_it_is_named(settings: Any, tmp_path: Path, where: str) -> None:
+    """Targets compare their real folder with the kept real roots (paths.real_roots), not resolved afresh."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    settings.GLUEWEB_HOME = tmp_path
+    settings.DATA_ROOTS = [tmp_path / "link"]  # configured through a link
+    path = {"link": str(tmp_path / "link"), "real": str(real), "relative": "link"}[where]
+    graph = document(
+        [
+            {"id": "src", "type": "inline_data", "params": {"columns": [{"name": "a", "type": "int"}], "rows": [[1]]}},
+            {"id": "w", "type": "write_files", "params": {"path": path, "mode": "overwrite"}},
+        ],
+        [{"source": "src", "target": "w"}],
+    )
+    errors = validate(graph)
+    assert [(e["node"], e["field"]) for e in errors] == [("w", "params.path")]
+    assert "not the data root itself" in errors[0]["message"]
+    graph["nodes"][1]["params"]["path"] = f"{path}/out"
+    assert validate(graph) == []

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -8,9 +10,12 @@ from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
+from django.utils import timezone
 
 from glueweb import preflight
 from glueweb.celery import app
+from glueweb.models import WorkerHeartbeat
 from jobs.models import Job, JobRun, RunEvent
 from jobs.runs.jobs import save_job
 from jobs.runs.stop import StopRefused, request_stop
@@ -28,6 +33,35 @@ def lake(settings: Any, tmp_path: Path) -> Path:
     return root
 
 
+@contextlib.contextmanager
+def reporting_in(hostname: str) -> Iterator[None]:
+    """Heartbeats for a test worker, which skips worker_ready (glueweb/workers.py): `glue run` looks for them."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while True:
+                now = timezone.now()
+                WorkerHeartbeat.objects.update_or_create(
+                    hostname=hostname, defaults={"pid": os.getpid(), "started_at": now, "last_seen": now}
+                )
+                if stop.wait(1):
+                    return
+        finally:
+            connection.close()  # a thread's connection would keep the test database from being dropped
+
+    thread = threading.Thread(target=beat, name="test-worker-heartbeat", daemon=True)
+    thread.start()
+    while not WorkerHeartbeat.objects.filter(hostname=hostname).exists():
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        WorkerHeartbeat.objects.filter(hostname=hostname).delete()
+
+
 @pytest.fixture
 def worker(transactional_db: None, lake: Path) -> Iterator[Any]:
     """A real Celery worker consuming the configured broker (file broker or Redis), in a thread."""
@@ -35,7 +69,8 @@ def worker(transactional_db: None, lake: Path) -> Iterator[Any]:
     with start_worker(
         app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60, hostname="tester@runs"
     ) as started:
-        yield started
+        with reporting_in(started.hostname):
+            yield started
         # A test that failed half way may leave a run going; the worker stops only after its task ends.
         for run in JobRun.objects.filter(state__in=("STARTING", "RUNNING")):
             with contextlib.suppress(StopRefused):

@@ -38,6 +38,26 @@ def test_an_editor_creates_a_job_and_every_save_is_a_new_version(db: None, api: 
     assert first["created_by"].startswith("editor")
 
 
+def test_a_version_never_changes_and_a_run_keeps_the_version_it_pinned(
+    db: None, api: Callable[..., APIClient], make_job: Callable[..., Job]
+) -> None:
+    job = make_job(graphs.quick(), max_concurrent_runs=1)
+    running = start_run(job, started_by=USER)
+    waiting = start_run(job, started_by=USER)  # queued behind it, pinned to version 1 already
+    editor = api("admin")
+    changed = editor.patch(f"/api/jobs/{job.pk}/", {"graph": graphs.quick(target="lake/other")}, format="json")
+    assert changed.status_code == 200 and changed.json()["version"] == 2
+    path = f"/api/jobs/{job.pk}/versions/1/"
+    for method in ("put", "patch", "delete"):
+        assert getattr(editor, method)(path, {"name": "changed"}, format="json").status_code == 405, method
+    first = editor.get(path).json()
+    assert first["graph"]["nodes"][-1]["params"]["path"] == "lake/out"
+    for run in (running, waiting):
+        detail = editor.get(f"/api/runs/{run.pk}/").json()
+        assert detail["job_version"] == 1, run.state
+    assert JobRun.objects.get(pk=waiting.pk).job_version.graph["nodes"][-1]["params"]["path"] == "lake/out"
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -49,6 +69,7 @@ def test_an_editor_creates_a_job_and_every_save_is_a_new_version(db: None, api: 
         ({"max_retries": "many"}, "max_retries"),
         ({"default_parameters": {"nope": 1}}, "default_parameters"),
         ({"tags": "daily"}, "tags"),
+        ({"node_metrics": "slow"}, "node_metrics"),
     ],
 )
 def test_bad_job_input_is_a_400_naming_the_field_and_stores_nothing(
@@ -103,6 +124,26 @@ def test_signed_out_clients_get_nothing(db: None, api: Callable[..., APIClient],
     for path in ("/api/jobs/", f"/api/jobs/{job.pk}/", "/api/runs/"):
         assert anonymous.get(path).status_code in (401, 403)
     assert anonymous.post(f"/api/jobs/{job.pk}/runs/", {}, format="json").status_code in (401, 403)
+
+
+def test_a_signed_in_user_without_a_role_sees_no_job_run_event_or_log(
+    db: None, make_user: Callable[..., Any], make_job: Callable[..., Job]
+) -> None:
+    job = make_job()
+    run = start_run(job, started_by=USER)
+    nobody = APIClient()
+    nobody.force_authenticate(make_user(None))  # signed in, but holding no role
+    for path in (
+        "/api/jobs/", f"/api/jobs/{job.pk}/", f"/api/jobs/{job.pk}/versions/", f"/api/jobs/{job.pk}/versions/1/",
+        "/api/runs/", f"/api/runs/{run.pk}/", f"/api/runs/{run.pk}/events/?after=0", f"/api/runs/{run.pk}/logs/",
+        "/api/dashboard/runs/",
+    ):  # fmt: skip
+        response = nobody.get(path)
+        assert response.status_code == 403, path
+        assert job.name not in response.content.decode(), path
+    assert nobody.post(f"/api/jobs/{job.pk}/runs/", {}, format="json").status_code == 403
+    assert nobody.post(f"/api/runs/{run.pk}/stop/").status_code == 403
+    assert list(JobRun.objects.values_list("pk", "state")) == [(run.pk, "STARTING")]
 
 
 def test_starting_with_an_unknown_parameter_is_a_400_and_makes_no_run(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,34 @@ from tests.runs.conftest import node_states, states_of, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 USER = {"kind": "user", "name": "ada"}
+
+
+def child_pid(run: JobRun) -> int | None:
+    """The pid of the process that ran the run's graph, as its first log line says; None before it said so."""
+    for event in RunEvent.objects.filter(kind="job", run_id=run.pk, type="run.log").order_by("seq"):
+        found = re.search(r"executing \d+ nodes with Polars .* \(process (\d+)\)", event.payload["message"])
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def working_child(run: JobRun, timeout: float = 60) -> int:
+    """child_pid, waiting until the child has started working (a functional wait, not a speed bound)."""
+    deadline = time.monotonic() + timeout
+    while (pid := child_pid(run)) is None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"run {run.pk}'s child never logged that it was executing")
+        time.sleep(0.05)
+    return pid
+
+
+def still_working(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie has stopped working; it only waits to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_a_run_goes_starting_running_succeeded_and_publishes_its_output(
@@ -53,6 +83,7 @@ def test_a_node_error_fails_the_run_naming_the_node_and_leaves_the_target_alone(
     assert states_of(run) == ["STARTING", "RUNNING", "FAILED"]
     assert run.error is not None and run.error["node"] == "cast"
     assert run.error["message"]
+    assert "Traceback (most recent call last)" in run.error["traceback"]
     assert node_states(run)["cast"] == "FAILED"
     assert [p.name for p in (lake / "out").iterdir()] == ["old.parquet"]
     assert not (lake / "_glueweb_staging").exists()
@@ -93,9 +124,12 @@ def test_a_stopped_run_goes_stopping_then_stopped_and_publishes_nothing(
     (lake / "out").mkdir()
     (lake / "out" / "old.parquet").write_bytes(b"old")
     run = wait_for(start_run(make_job(graphs.endless()), started_by=USER), {"RUNNING"})
+    child = working_child(run)
+    assert still_working(child)
     request_stop(run)
     run = wait_for(run, {"STOPPED", "SUCCEEDED", "FAILED", "ERROR"})
     assert states_of(run) == ["STARTING", "RUNNING", "STOPPING", "STOPPED"]
+    assert not still_working(child), "the stopped run's Polars work goes on"
     assert set(node_states(run).values()) == {"STOPPED"}
     assert [p.name for p in (lake / "out").iterdir()] == ["old.parquet"]
     assert not (lake / "_glueweb_staging").exists()
@@ -107,6 +141,8 @@ def test_a_run_past_its_timeout_is_cancelled_as_timeout(worker: Any, lake: Path,
     job = make_job(graphs.endless(), timeout_minutes=0.05, max_retries=3)  # 3 seconds
     run = wait_for(start_run(job, started_by=USER), {"TIMEOUT", "SUCCEEDED", "FAILED", "ERROR"})
     assert states_of(run) == ["STARTING", "RUNNING", "TIMEOUT"]
+    child = child_pid(run)  # None if the clock ran out before the child got going: then there was no work
+    assert child is None or not still_working(child), "the timed-out run's Polars work goes on"
     assert run.error is not None and run.error["type"] == "timeout"
     assert not (lake / "out").exists()
     assert not (lake / "_glueweb_staging").exists()

@@ -20,7 +20,9 @@ REAP_WITHIN_SECONDS = 60
 
 CREATE_JOB = """
 import json, pathlib
+from catalog.models import Database
 from jobs.runs.jobs import save_job
+Database.objects.create(name="sales")
 save_job(None, {"name": "endless", "graph": json.loads(pathlib.Path(GRAPH).read_text())})
 """
 
@@ -31,9 +33,12 @@ def test_a_run_whose_worker_is_killed_ends_error_and_publishes_nothing(world: Wo
     (lake / "out").mkdir(parents=True)
     (lake / "out" / "old.parquet").write_bytes(b"the old output")
     graph = world.home / "graph.json"
-    graph.write_text(json.dumps(graphs.endless()))
+    endless = graphs.endless()
+    # Had it succeeded, the run would also have registered its output as the table sales.out.
+    endless["nodes"][-1]["params"].update({"catalog_update": "create_or_update", "database": "sales", "table": "out"})
+    graph.write_text(json.dumps(endless))
     world.manage("shell", "-c", CREATE_JOB.replace("GRAPH", repr(str(graph))))
-    catalog_before = world.query("SELECT COUNT(*) FROM catalog_table")
+    catalog_before = world.query("SELECT id, name FROM catalog_table ORDER BY id")
 
     workers = {name: world.start_worker(name) for name in ("alpha", "beta")}
     world.wait("SELECT hostname FROM glueweb_workerheartbeat", lambda rows: len(rows) == 2, 120, "two workers alive")
@@ -69,4 +74,4 @@ def test_a_run_whose_worker_is_killed_ends_error_and_publishes_nothing(world: Wo
     assert sorted(p.name for p in (lake / "out").iterdir()) == ["old.parquet"]
     assert (lake / "out" / "old.parquet").read_bytes() == b"the old output"
     assert not (lake / "_glueweb_staging").exists()
-    assert world.query("SELECT COUNT(*) FROM catalog_table") == catalog_before
+    assert world.query("SELECT id, name FROM catalog_table ORDER BY id") == catalog_before == []

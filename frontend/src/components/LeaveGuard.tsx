@@ -53,19 +53,73 @@ export function useLeaveGuard(dirty: boolean, what: string): LeaveGuard {
 
 type HeldBlocker = Extract<Blocker, { state: "blocked" }>;
 
+/** What Tab can reach inside an element, in order. */
+function tabbables(root: HTMLElement): HTMLElement[] {
+  const selector = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  return [...root.querySelectorAll<HTMLElement>(selector)].filter((element) => !element.hidden);
+}
+
+/**
+ * A modal dialog: focus starts on Stay (the safe answer), Tab and Shift+Tab
+ * cycle inside it, focus that lands outside (a click on the backdrop, a
+ * script) is brought back, keys never reach the page behind it (Delete or
+ * Ctrl+Z would edit the job being asked about), and when it closes focus
+ * returns to where it was.
+ */
 function LeaveDialog({ blocker, what }: { blocker: HeldBlocker; what: string }) {
+  const dialog = useRef<HTMLDivElement>(null);
   const stay = useRef<HTMLButtonElement>(null);
+  const held = useRef(blocker);
+  held.current = blocker;
   useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     stay.current?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") blocker.reset();
+      // Window, capture phase: first to see every key, before the page's shortcuts.
+      event.stopPropagation();
+      if (event.key === "Escape") {
+        event.preventDefault();
+        held.current.reset();
+        return;
+      }
+      const box = dialog.current;
+      if (event.key !== "Tab" || !box) return;
+      const inside = tabbables(box);
+      const first = inside[0];
+      const last = inside[inside.length - 1];
+      if (!first || !last) return;
+      const at = document.activeElement;
+      if (event.shiftKey && (at === first || !box.contains(at))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (at === last || !box.contains(at))) {
+        event.preventDefault();
+        first.focus();
+      }
     };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [blocker]);
+    const onFocus = (event: FocusEvent) => {
+      if (dialog.current && event.target instanceof Node && !dialog.current.contains(event.target)) stay.current?.focus();
+    };
+    window.addEventListener("keydown", onKey, true);
+    document.addEventListener("focusin", onFocus);
+    return () => {
+      window.removeEventListener("keydown", onKey, true);
+      document.removeEventListener("focusin", onFocus);
+      // After Stay the user is back where they were; after Leave that element is usually gone.
+      if (before?.isConnected) before.focus();
+    };
+  }, []);
   return (
     <div className="leave-backdrop">
-      <div className="leave-dialog" role="alertdialog" aria-modal="true" aria-labelledby="leave-title" aria-describedby="leave-text" data-testid="leave-dialog">
+      <div
+        ref={dialog}
+        className="leave-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="leave-title"
+        aria-describedby="leave-text"
+        data-testid="leave-dialog"
+      >
         <h2 id="leave-title">Leave without saving?</h2>
         <p id="leave-text">{what} They are lost if you leave now.</p>
         <div className="leave-actions">

@@ -1,14 +1,18 @@
 /** The graph exported as a Polars script, to read, copy or download. */
 import { memo, useEffect, useState } from "react";
+import { copyText } from "../components/copyText";
 import { downloadText } from "../jobs/api";
 import { exportScript, problemsOf } from "./api";
 import { PREVIEW_DELAY_MS } from "./hooks";
 import type { GraphDocument, Problem } from "./types";
 
+/** How long Copy says "Copied". */
+const COPIED_MS = 2000;
+
 function CodeTabInner({ graph, title }: { graph: GraphDocument; title: string }) {
   const [script, setScript] = useState<{ filename: string; script: string } | null>(null);
   const [problems, setProblems] = useState<Problem[] | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     const controller = new AbortController();
     // Debounced like the other requests that follow the graph: one export per pause in typing.
@@ -52,15 +56,23 @@ function CodeTabInner({ graph, title }: { graph: GraphDocument; title: string })
         <button
           type="button"
           onClick={() => {
-            void navigator.clipboard?.writeText(script.script).then(() => setCopied(true));
+            void copyText(script.script).then((done) => {
+              setCopy(done ? "copied" : "failed");
+              if (done) setTimeout(() => setCopy("idle"), COPIED_MS);
+            });
           }}
         >
-          {copied ? "Copied" : "Copy"}
+          {copy === "copied" ? "Copied" : "Copy"}
         </button>
         <button type="button" onClick={() => downloadText(script.filename, script.script, "text/x-python")}>
           Download {script.filename}
         </button>
       </div>
+      {copy === "failed" && (
+        <p className="field-problems" role="status">
+          The browser would not copy: select the code below and press Ctrl+C.
+        </p>
+      )}
       <pre className="code-block" data-testid="exported-code">
         <code>{script.script}</code>
       </pre>

@@ -12,8 +12,10 @@ import {
   ReactFlowProvider,
   applyEdgeChanges,
   applyNodeChanges,
+  getViewportForBounds,
   useNodesInitialized,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -42,6 +44,7 @@ import {
 } from "../jobs/api";
 import { fetchNodeTypes, problemsOf } from "./api";
 import { CodeTab } from "./CodeTab";
+import { copiedNodes, copyNodes } from "./clipboard";
 import { NODE_KIND, problemsByNode, requestFromHandles, toFlowEdges, toFlowNodes, type EditorNode } from "./flow";
 import {
   addNodesAndEdges,
@@ -60,7 +63,7 @@ import {
 } from "./graph";
 import { canRedo, canUndo, historyReducer, startHistory } from "./history";
 import { FINAL_STATES, useGraphCheck, useLiveRun, usePreview } from "./hooks";
-import { NODE_HEIGHT, NODE_WIDTH, autoLayout } from "./layout";
+import { NODE_HEIGHT, NODE_WIDTH, autoLayout, graphBounds, placeInView, type Rect } from "./layout";
 import { NodePanel } from "./NodePanel";
 import { NODE_TYPES } from "./NodeView";
 import { DRAG_MIME, Palette } from "./Palette";
@@ -92,6 +95,7 @@ function settingsOf(job: Partial<JobSettings>): JobSettings {
     max_retries: job.max_retries ?? DEFAULT_SETTINGS.max_retries,
     timeout_minutes: job.timeout_minutes ?? DEFAULT_SETTINGS.timeout_minutes,
     max_concurrent_runs: job.max_concurrent_runs ?? DEFAULT_SETTINGS.max_concurrent_runs,
+    node_metrics: job.node_metrics ?? DEFAULT_SETTINGS.node_metrics,
     tags: job.tags ?? [],
   };
 }
@@ -128,7 +132,6 @@ function Editor() {
   const [saving, setSaving] = useState(false);
   const [runId, setRunId] = useState<number | null>(null);
   const run = useLiveRun(runId);
-  const clipboard = useRef<{ nodes: GraphNode[]; edges: GraphEdge[] } | null>(null);
   // Fit the view once React Flow has measured the nodes of a loaded, imported or laid-out graph.
   const fitPending = useRef(false);
   // The job this editor has just created: its URL changes, but there is nothing to load (and undo stays).
@@ -202,12 +205,17 @@ function Editor() {
   }, [graph, typeMap, grouped, answer.nodes, runStates]);
 
   const measured = useNodesInitialized();
+  const store = useStoreApi<EditorNode>();
   useEffect(() => {
-    if (fitPending.current && measured && nodes.length > 0) {
-      fitPending.current = false;
-      void flow.fitView({ maxZoom: 1 });
-    }
-  }, [measured, nodes, flow]);
+    if (!fitPending.current || !measured || nodes.length === 0) return;
+    fitPending.current = false;
+    // Fit to the document's places, not with fitView: that reads React Flow's own copy of them,
+    // which just after a layout or an import can still hold the old ones (the view then missed
+    // the nodes now and then).
+    const { width, height, minZoom } = store.getState();
+    const sizes = new Map(nodes.map((node) => [node.id, node.measured]));
+    void flow.setViewport(getViewportForBounds(graphBounds(graph, sizes), width, height, minZoom, 1, 0.1));
+  }, [measured, nodes, graph, flow, store]);
 
   const selectedIds = useMemo(() => nodes.filter((node) => node.selected).map((node) => node.id), [nodes]);
   const selectedNode = selectedIds.length === 1 ? graph.nodes.find((node) => node.id === selectedIds[0]) : undefined;
@@ -372,12 +380,25 @@ function Editor() {
   const selectedRef = useRef(selectedIds);
   selectedRef.current = selectedIds;
 
-  const pasteNodes = useCallback((source: { nodes: GraphNode[]; edges: GraphEdge[] }) => {
-    if (source.nodes.length === 0) return;
-    const copies = cloneNodes(graphRef.current, source.nodes, source.edges, { x: 40, y: 40 });
-    pendingSelection.current = new Set(copies.nodes.map((node) => node.id));
-    dispatch({ kind: "commit", graph: addNodesAndEdges(graphRef.current, copies.nodes, copies.edges) });
-  }, []);
+  /** The part of the canvas on screen, in flow coordinates. */
+  const visibleArea = useCallback((): Rect | null => {
+    const box = document.querySelector(".editor-canvas")?.getBoundingClientRect();
+    if (!box || box.width === 0 || box.height === 0) return null;
+    const from = flow.screenToFlowPosition({ x: box.left, y: box.top });
+    const to = flow.screenToFlowPosition({ x: box.right, y: box.bottom });
+    return { x: from.x, y: from.y, width: to.x - from.x, height: to.y - from.y };
+  }, [flow]);
+
+  const pasteNodes = useCallback(
+    (source: { nodes: GraphNode[]; edges: GraphEdge[] }) => {
+      if (source.nodes.length === 0) return;
+      const copies = cloneNodes(graphRef.current, source.nodes, source.edges, { x: 40, y: 40 });
+      const placed = placeInView(copies.nodes, visibleArea());
+      pendingSelection.current = new Set(placed.map((node) => node.id));
+      dispatch({ kind: "commit", graph: addNodesAndEdges(graphRef.current, placed, copies.edges) });
+    },
+    [visibleArea],
+  );
 
   const copySelection = useCallback(() => {
     const ids = new Set(selectedRef.current);
@@ -396,8 +417,8 @@ function Editor() {
       const key = event.key.toLowerCase();
       if (key === "z" && !event.shiftKey) dispatch({ kind: "undo" });
       else if ((key === "z" && event.shiftKey) || key === "y") dispatch({ kind: "redo" });
-      else if (key === "c") clipboard.current = copySelection();
-      else if (key === "v" && clipboard.current) pasteNodes(clipboard.current);
+      else if (key === "c") copyNodes(copySelection());
+      else if (key === "v") pasteNodes(copiedNodes() ?? { nodes: [], edges: [] });
       else if (key === "d") pasteNodes(copySelection());
       else return;
       event.preventDefault();
@@ -472,6 +493,7 @@ function Editor() {
     dispatch({ kind: "commit", graph: parseGraph(JSON.stringify(version.graph)) });
     setSettings(settingsOf(version));
     setNotice({ kind: "info", text: `Version ${version.number} is in the editor; save to make it the job's current version.` });
+    fitPending.current = true; // its nodes may lie where the view is not
   };
 
   const selectNode = (id: string) => {
@@ -604,7 +626,7 @@ function Editor() {
               errors={settingsErrors}
             />
           )}
-          {tab === "versions" && <VersionsPanel versions={versions} current={graph} onRestore={restore} />}
+          {tab === "versions" && <VersionsPanel versions={versions} current={graph} settings={settings} onRestore={restore} />}
           {tab === "run" && <RunPanel run={run} />}
         </div>
       </div>

@@ -1,6 +1,7 @@
 /** One node on the canvas: label, type, ports, a summary of its output schema, its problems and its run state. */
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
+import { describeRows } from "../runs/nodeLive";
 import { inHandle, outHandle, summariseColumns, type EditorNode } from "./flow";
 import { inputPorts, outputPorts } from "./graph";
 
@@ -60,9 +61,9 @@ function NodeViewInner({ data, selected }: NodeProps<EditorNode>) {
       {run && (
         <div className="editor-node-run" data-testid="node-run">
           <span className={`run-badge run-badge-${state}`}>{run.state}</span>
-          {run.rows_out != null && (
-            <span data-testid="node-run-rows">
-              {run.rows_out.toLocaleString()} rows{run.state === "RUNNING" ? " so far" : ""}
+          {(run.rows_out != null || run.rows_note) && (
+            <span data-testid="node-run-rows" title={run.rows_note ?? undefined}>
+              {describeRows({ state: run.state, rows_out: run.rows_out ?? null, rows_note: run.rows_note ?? null }, (n) => n.toLocaleString())}
             </span>
           )}
           {run.duration_ms != null && <span>{formatDuration(run.duration_ms)}</span>}

@@ -1,16 +1,19 @@
-/** The saved versions of a job: when and by whom, what changed, and restoring one into the editor. */
+/** The saved versions of a job: when and by whom, what changed (graph and settings), and restoring one into the editor. */
 import { memo } from "react";
-import { describeDiff, diffGraphs } from "./diff";
-import type { JobVersion } from "../jobs/api";
+import { describeJobChanges } from "./diff";
+import type { JobSettings, JobVersion } from "../jobs/api";
 import type { GraphDocument } from "./types";
 
 function VersionsPanelInner({
   versions,
   current,
+  settings,
   onRestore,
 }: {
   versions: JobVersion[] | null;
   current: GraphDocument;
+  /** The editor's settings, compared with each version's along with the graph. */
+  settings: JobSettings;
   onRestore: (version: JobVersion) => void;
 }) {
   if (versions === null) return <p className="muted">Save the job to start its history.</p>;
@@ -19,8 +22,8 @@ function VersionsPanelInner({
     <ol className="versions-list" data-testid="versions-list">
       {versions.map((version, index) => {
         const older = versions[index + 1];
-        const changes = older ? describeDiff(diffGraphs(older.graph, version.graph)) : ["First version"];
-        const fromEditor = describeDiff(diffGraphs(version.graph, current));
+        const changes = older ? describeJobChanges(older, version) : ["First version"];
+        const fromEditor = describeJobChanges(version, { ...settings, graph: current });
         return (
           <li key={version.number} data-version={version.number}>
             <div className="version-head">

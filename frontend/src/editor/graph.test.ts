@@ -14,7 +14,7 @@ import {
   spliceOntoEdge,
 } from "./graph";
 import { canRedo, canUndo, commit, historyReducer, redo, startHistory, undo } from "./history";
-import { autoLayout } from "./layout";
+import { NODE_HEIGHT, NODE_WIDTH, autoLayout, graphBounds, placeInView } from "./layout";
 import { groupTypes } from "./Palette";
 import { TEST_TYPES, TEST_TYPE_MAP } from "./testTypes";
 import { emptyGraph, type GraphDocument, type GraphNode } from "./types";
@@ -229,6 +229,24 @@ describe("other graph edits", () => {
     const positions = autoLayout(sample());
     expect(positions.get("keep")!.x).toBeGreaterThan(positions.get("read")!.x);
     expect(positions.get("write")!.x).toBeGreaterThan(positions.get("keep")!.x);
+  });
+
+  it("bounds the nodes at their document places, measured sizes where known", () => {
+    const graph: GraphDocument = { ...emptyGraph(), nodes: [{ ...n("a", "filter"), position: { x: -10, y: 5 } }, { ...n("b", "filter"), position: { x: 300, y: 100 } }] };
+    expect(graphBounds(graph, new Map([["b", { width: 200, height: 40 }]]))).toEqual({ x: -10, y: 5, width: 510, height: 135 });
+    expect(graphBounds(graph, new Map())).toEqual({ x: -10, y: 5, width: 310 + NODE_WIDTH, height: 95 + NODE_HEIGHT });
+  });
+
+  it("pastes where the user looks: in place when any copy is in view, else together in the middle of the view", () => {
+    const copies = [{ ...n("a", "filter"), position: { x: 1000, y: 1000 } }, { ...n("b", "filter"), position: { x: 1300, y: 1000 } }];
+    expect(placeInView(copies, { x: 900, y: 900, width: 400, height: 400 })).toBe(copies);
+    const moved = placeInView(copies, { x: 0, y: 0, width: 800, height: 600 });
+    // Bounds 1000..1520 x 1000..1090, centred on (400, 300); the distance between the copies is kept.
+    expect(moved.map((node) => node.position)).toEqual([
+      { x: 140, y: 255 },
+      { x: 440, y: 255 },
+    ]);
+    expect(placeInView(copies, null)).toBe(copies);
   });
 
   it("describes what changed between versions, ignoring moves", () => {

@@ -92,14 +92,32 @@ export function applyRunEvent(
   const node = event.node as string;
   const next = new Map(states);
   const before = next.get(node);
-  const live = applyNodeEvent(before && { state: before.state, rows_out: before.rows_out ?? null, duration_ms: before.duration_ms ?? null }, event);
-  next.set(node, { state: live.state, rows_out: live.rows_out, duration_ms: live.duration_ms, error: nodeError(event.error) ?? before?.error ?? null });
+  const live = applyNodeEvent(
+    before && { state: before.state, rows_out: before.rows_out ?? null, duration_ms: before.duration_ms ?? null, rows_note: before.rows_note ?? null },
+    event,
+  );
+  next.set(node, {
+    state: live.state,
+    rows_out: live.rows_out,
+    duration_ms: live.duration_ms,
+    ...(live.rows_note ? { rows_note: live.rows_note } : {}), // why rows_out is null, when the run said
+    error: nodeError(event.error) ?? before?.error ?? null,
+  });
   return next;
 }
 
 export function statesFromRun(run: RunDetail): Map<string, NodeRunState> {
   return new Map(
-    run.nodes.map((node) => [node.node, { state: node.state, rows_out: node.rows_out, duration_ms: node.duration_ms, error: nodeError(node.error) }]),
+    run.nodes.map((node) => [
+      node.node,
+      {
+        state: node.state,
+        rows_out: node.rows_out,
+        duration_ms: node.duration_ms,
+        ...(node.rows_note ? { rows_note: node.rows_note } : {}),
+        error: nodeError(node.error),
+      },
+    ]),
   );
 }
 

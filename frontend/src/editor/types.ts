@@ -105,6 +105,8 @@ export interface NodeRunState {
   state: string;
   rows_out?: number | null;
   duration_ms?: number | null;
+  /** Why rows_out is null although the run counted rows (runs/nodeLive.ts). */
+  rows_note?: string | null;
   error?: string | null;
 }
 

@@ -75,6 +75,7 @@ describe("the Jobs page", () => {
     renderPage();
     const row = await screen.findByRole("row", { name: /orders daily/ });
     expect(within(row).getByTestId("last-run").textContent).toBe(`SUCCEEDED · ${new Date(FINISHED.created_at).toLocaleString()}`);
+    expect(within(row).getByRole("link", { name: /SUCCEEDED/ }).getAttribute("href")).toBe("/runs/7");
     const other = screen.getByRole("row", { name: /customers/ });
     expect(within(other).getByTestId("last-run").textContent).toBe("never run");
     expect(within(row).getByRole("link", { name: "orders daily" }).getAttribute("href")).toBe("/jobs/1");
@@ -103,6 +104,16 @@ describe("the Jobs page", () => {
     expect(requests.find((r) => r.method === "PATCH")).toMatchObject({ url: "/api/jobs/2/", body: { name: "crm customers" } });
   });
 
+  it("gives up a rename on Escape, changing nothing", async () => {
+    const requests = serveJobs();
+    renderPage();
+    await userEvent.click(await screen.findByRole("button", { name: "Rename customers" }));
+    await userEvent.type(screen.getByRole("textbox", { name: "New name for customers" }), " old{Escape}");
+    expect(screen.queryByRole("textbox", { name: "New name for customers" })).toBeNull();
+    expect(screen.getByRole("link", { name: "customers" })).toBeTruthy();
+    expect(requests.filter((r) => r.method === "PATCH")).toEqual([]);
+  });
+
   it("deletes a job after asking", async () => {
     serveJobs();
     const confirm = vi.spyOn(window, "confirm").mockReturnValue(true);
@@ -120,6 +131,26 @@ describe("the Jobs page", () => {
     await userEvent.upload(screen.getByTestId("import-job"), file);
     expect(await screen.findByRole("link", { name: "customers (copy)" })).toBeTruthy();
     expect(requests.find((r) => r.method === "POST")?.body).toMatchObject({ name: "customers (copy)", max_retries: 2, graph: GRAPH });
+  });
+
+  it("exports a job as a file of its settings and its glueweb.graph/1 graph", async () => {
+    serveJobs();
+    const blobs: Blob[] = [];
+    // jsdom has no object URLs: keep the blob the page hands over instead.
+    Object.defineProperty(URL, "createObjectURL", { configurable: true, value: (blob: Blob) => (blobs.push(blob), "blob:job") });
+    Object.defineProperty(URL, "revokeObjectURL", { configurable: true, value: () => undefined });
+    const downloads: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      downloads.push(this.download);
+    });
+    renderPage();
+    await userEvent.click(await screen.findByRole("button", { name: "Export orders daily" }));
+    expect(downloads).toEqual(["orders daily.json"]);
+    const file = JSON.parse(await blobs[0]!.text());
+    expect(file).toMatchObject({ name: "orders daily", max_retries: 0, timeout_minutes: 2880, graph: GRAPH });
+    expect(file.graph.format).toBe("glueweb.graph/1");
+    expect(file).not.toHaveProperty("id");
+    expect(file).not.toHaveProperty("last_run");
   });
 
   it("says why an import was refused", async () => {

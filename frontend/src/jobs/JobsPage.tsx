@@ -5,6 +5,7 @@ import { EmptyState } from "../components/EmptyState";
 import { ImportJsonButton } from "../components/ImportJsonButton";
 import { PageHeader } from "../components/PageHeader";
 import { parseGraph } from "../editor/graph";
+import { StateBadge } from "../runs/StateBadge";
 import {
   copyName,
   createJob,
@@ -123,7 +124,15 @@ export function JobsPage() {
                         if (name && name !== job.name) void act(() => updateJob(job.id, { name }), `Renamed to ${name}.`);
                       }}
                     >
-                      <input aria-label={`New name for ${job.name}`} value={renaming.name} autoFocus onChange={(event) => setRenaming({ id: job.id, name: event.target.value })} />
+                      <input
+                        aria-label={`New name for ${job.name}`}
+                        value={renaming.name}
+                        autoFocus
+                        onChange={(event) => setRenaming({ id: job.id, name: event.target.value })}
+                        onKeyDown={(event) => {
+                          if (event.key === "Escape") setRenaming(null);
+                        }}
+                      />
                       <button type="submit" className="button-small">
                         Rename
                       </button>
@@ -138,7 +147,13 @@ export function JobsPage() {
                 </td>
                 <td>{job.version}</td>
                 <td data-testid="last-run">
-                  {job.last_run === null ? <span className="muted">never run</span> : `${job.last_run.state} · ${when(job.last_run.created_at)}`}
+                  {job.last_run === null ? (
+                    <span className="muted">never run</span>
+                  ) : (
+                    <Link to={`/runs/${job.last_run.id}`} title={`Run ${job.last_run.id}`}>
+                      <StateBadge state={job.last_run.state} /> · {when(job.last_run.created_at)}
+                    </Link>
+                  )}
                 </td>
                 <td>{when(job.updated_at)}</td>
                 <td>

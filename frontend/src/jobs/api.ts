@@ -12,8 +12,12 @@ export interface JobSettings {
   max_retries: number;
   timeout_minutes: number;
   max_concurrent_runs: number;
+  /** How runs measure their nodes (docs/runs.md "Node metrics"); the server's default is "fast". */
+  node_metrics?: NodeMetrics;
   tags: string[];
 }
+
+export type NodeMetrics = "fast" | "exact";
 
 export interface Job extends JobSettings {
   id: number;
@@ -49,6 +53,7 @@ export interface NodeRunRecord {
   state: string;
   rows_out: number | null;
   duration_ms: number | null;
+  rows_note?: string | null;
   error: { message?: string } | string | null;
 }
 
@@ -73,6 +78,7 @@ export const DEFAULT_SETTINGS: Omit<JobSettings, "name"> = {
   max_retries: 0,
   timeout_minutes: 2880,
   max_concurrent_runs: 1,
+  node_metrics: "fast",
   tags: [],
 };
 
@@ -117,8 +123,8 @@ export function getRun(id: number, signal?: AbortSignal): Promise<RunDetail> {
 
 /** What an export file holds: the job's settings and its graph. */
 export function exportDocument(job: Pick<Job, "name" | "graph"> & Partial<JobSettings>): string {
-  const { name, description, graph, default_parameters, max_retries, timeout_minutes, max_concurrent_runs, tags } = job;
-  return `${JSON.stringify({ name, description, default_parameters, max_retries, timeout_minutes, max_concurrent_runs, tags, graph }, null, 2)}\n`;
+  const { name, description, graph, default_parameters, max_retries, timeout_minutes, max_concurrent_runs, node_metrics, tags } = job;
+  return `${JSON.stringify({ name, description, default_parameters, max_retries, timeout_minutes, max_concurrent_runs, node_metrics, tags, graph }, null, 2)}\n`;
 }
 
 export function downloadText(filename: string, text: string, type = "application/json"): void {

@@ -149,6 +149,45 @@ describe("the run page", () => {
     expect(channels.has(5)).toBe(true);
   });
 
+  it("starts a run with parameters typed over the run's values, and shows a refused value", async () => {
+    const withTwo = detail({ parameters: { min_total: 10, region: "EU" } });
+    let refuse = true;
+    const { calls } = routeFetch(
+      me({ view: true, operate: true }),
+      at("/api/runs/4/", withTwo),
+      at("/api/runs/6/", detail({ id: 6, state: "STARTING", parameters: { min_total: 25, region: "2024" } })),
+      (url, init) => {
+        if (url.pathname !== "/api/jobs/7/runs/" || init?.method !== "POST") return undefined;
+        if (refuse) return jsonResponse({ "parameters.min_total": ["expected a number, got \"lots\""] }, 400);
+        return jsonResponse(detail({ id: 6, state: "STARTING" }), 201);
+      },
+      version,
+    );
+    const { channels } = renderRun();
+    await userEvent.click(await screen.findByTestId("run-with-parameters"));
+    const total = screen.getByTestId("run-parameter-min_total");
+    const region = screen.getByTestId("run-parameter-region");
+    expect((total as HTMLInputElement).value).toBe("10");
+    expect((region as HTMLInputElement).value).toBe("EU");
+
+    await userEvent.clear(total);
+    await userEvent.type(total, "lots");
+    await userEvent.click(screen.getByTestId("run-start-with-parameters"));
+    expect((await screen.findByTestId("run-action-error")).textContent).toContain("parameters.min_total");
+    expect(channels.has(6)).toBe(false);
+
+    refuse = false;
+    await userEvent.clear(total);
+    await userEvent.type(total, "25");
+    await userEvent.clear(region);
+    await userEvent.type(region, "2024"); // text stays text, even when it reads as a number
+    await userEvent.click(screen.getByTestId("run-start-with-parameters"));
+    await screen.findByText("Run #6 of orders");
+    const starts = calls.filter((call) => call.url.pathname === "/api/jobs/7/runs/");
+    expect(starts.map((call) => call.body)).toEqual([{ parameters: { min_total: "lots", region: "EU" } }, { parameters: { min_total: 25, region: "2024" } }]);
+    expect(channels.has(6)).toBe(true);
+  });
+
   it("shows the server's refusal of a stop", async () => {
     routeFetch(
       me({ view: true, operate: true }),
@@ -168,6 +207,23 @@ describe("the run page", () => {
     await waitFor(() => expect(screen.getByTestId("run-nodes")).toBeTruthy());
     expect(screen.queryByTestId("run-stop")).toBeNull();
     expect(screen.queryByTestId("run-again")).toBeNull();
+  });
+
+  it("shows why a node of an ended run has no row count, from the stored record", async () => {
+    const note = "not counted: inside a join pipeline";
+    const nodes = [
+      { node: "src", type: "inline_data", state: "SUCCEEDED", rows_out: null, duration_ms: null, rows_note: note, error: null },
+      { node: "out", type: "write_files", state: "SUCCEEDED", rows_out: 3, duration_ms: 40, rows_note: null, error: null },
+    ];
+    routeFetch(me({ view: true }), at("/api/runs/4/", detail({ state: "SUCCEEDED", nodes })), version);
+    renderRun();
+    const cell = await screen.findByTestId("node-rows-src");
+    expect(cell.textContent).toBe(note);
+    expect(cell.getAttribute("title")).toBe(note);
+    expect(screen.getByTestId("node-rows-out").textContent).toBe("3");
+    const onGraph = await screen.findByTestId("graph-node-rows-src");
+    expect(onGraph.textContent).toContain("rows not counted");
+    expect(onGraph.getAttribute("title")).toBe(note);
   });
 
   it("says so when the run does not exist", async () => {

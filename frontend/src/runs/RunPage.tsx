@@ -9,6 +9,7 @@ import type { LiveEvent } from "../live/socket";
 import { useSession } from "../session";
 import { fetchRun, runLogPath, startJob, stopRun, type RunDetail } from "./api";
 import { formatCount, formatDuration, formatMs, formatTime } from "./format";
+import { rowsCell } from "./nodeLive";
 import type { NodeFigures } from "./RunGraph";
 import { applyRunViewEvent, currentState, EMPTY_VIEW, type RunView } from "./runView";
 import { StateBadge } from "./StateBadge";
@@ -58,20 +59,74 @@ function Timeline({ view, run }: { view: RunView; run: RunDetail }) {
   );
 }
 
+/**
+ * What a typed box means. A parameter whose value was text stays text (so "2024" is not turned into a
+ * number); any other is read as `glue run --param k=v` reads it: JSON when it parses (10, true, [1]), else the text.
+ */
+export function parseParameterInput(text: string, previous: unknown): unknown {
+  if (typeof previous === "string") return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function parameterText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Inputs for every parameter of the run, filled with its values; starting sends what was typed. */
+function ParameterForm({ run, busy, onStart }: { run: RunDetail; busy: boolean; onStart: (parameters: Record<string, unknown>) => void }) {
+  const [texts, setTexts] = useState<Record<string, string>>(() =>
+    Object.fromEntries(Object.entries(run.parameters).map(([name, value]) => [name, parameterText(value)])),
+  );
+  const names = Object.keys(texts);
+  return (
+    <form
+      // The dashboard filters' layout (labelled inputs in a row), on a line of its own in the toolbar.
+      className="runs-filters"
+      style={{ flexBasis: "100%" }}
+      data-testid="run-parameters-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onStart(Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, parseParameterInput(text, run.parameters[name])])));
+      }}
+    >
+      {names.length === 0 && <p className="muted">The job declares no parameters.</p>}
+      {names.map((name) => (
+        <label key={name}>
+          <span>{name}</span>
+          <input
+            value={texts[name]}
+            onChange={(event) => setTexts((current) => ({ ...current, [name]: event.target.value }))}
+            data-testid={`run-parameter-${name}`}
+          />
+        </label>
+      ))}
+      <button type="submit" className="button" disabled={busy} data-testid="run-start-with-parameters">
+        {busy ? "Starting…" : "Start with these values"}
+      </button>
+    </form>
+  );
+}
+
 function Actions({ run, state, canOperate }: { run: RunDetail; state: string; canOperate: boolean }) {
   const navigate = useNavigate();
   const [busy, setBusy] = useState<"stop" | "start" | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   if (!canOperate) return null;
 
-  async function act(kind: "stop" | "start") {
+  async function act(kind: "stop" | "start", parameters: Record<string, unknown> = run.parameters) {
     setBusy(kind);
     setError(null);
     try {
       if (kind === "stop") {
         await stopRun(run.id);
       } else {
-        const started = await startJob(run.job, run.parameters);
+        // The job's current version runs; a value it does not declare is refused, naming `parameters.<name>`.
+        const started = await startJob(run.job, parameters);
         navigate(`/runs/${started.id}`);
       }
     } catch (caught) {
@@ -91,11 +146,15 @@ function Actions({ run, state, canOperate }: { run: RunDetail; state: string; ca
       <button type="button" className="button" onClick={() => void act("start")} disabled={busy !== null} data-testid="run-again">
         {busy === "start" ? "Starting…" : "Run again"}
       </button>
+      <button type="button" className="button" onClick={() => setEditing((open) => !open)} aria-expanded={editing} data-testid="run-with-parameters">
+        Run with other parameters…
+      </button>
       {error && (
         <span className="inline-error" role="alert" data-testid="run-action-error">
           {error}
         </span>
       )}
+      {editing && <ParameterForm run={run} busy={busy !== null} onStart={(parameters) => void act("start", parameters)} />}
     </div>
   );
 }
@@ -114,7 +173,7 @@ function RunBody({ run, view }: { run: RunDetail; view: RunView }) {
         state: (useStored ? stored.state : live?.state) ?? stored?.state ?? "WAITING",
         rows_out: (useStored ? stored.rows_out : live?.rows_out) ?? stored?.rows_out ?? null,
         duration_ms: (useStored ? stored.duration_ms : live?.duration_ms) ?? stored?.duration_ms ?? null,
-        rows_note: live?.rows_note ?? null,
+        rows_note: (useStored ? stored.rows_note : live?.rows_note) ?? stored?.rows_note ?? null,
       };
     },
     [run, view.nodes],
@@ -225,7 +284,9 @@ function RunBody({ run, view }: { run: RunDetail; view: RunView }) {
                     <td>
                       <StateBadge state={figure.state} />
                     </td>
-                    <td className="numeric">{formatCount(figure.rows_out)}</td>
+                    <td className="numeric" title={figure.rows_note ?? undefined} data-testid={`node-rows-${node}`}>
+                      {rowsCell(figure, formatCount)}
+                    </td>
                     <td className="numeric">{formatMs(figure.duration_ms)}</td>
                   </tr>
                 );

@@ -38,6 +38,8 @@ export interface NodeRun {
   state: string;
   rows_out: number | null;
   duration_ms: number | null;
+  /** Why rows_out is null although the run counted rows (e.g. "not counted: inside a join pipeline"). */
+  rows_note: string | null;
   started_at: string | null;
   completed_at: string | null;
   error: { message: string; traceback?: string } | null;
@@ -198,6 +200,7 @@ function toNodeRun(raw: unknown): NodeRun {
     state: str(n.state) ?? "WAITING",
     rows_out: num(n.rows_out),
     duration_ms: num(n.duration_ms),
+    rows_note: str(n.rows_note),
     started_at: str(n.started_at),
     completed_at: str(n.completed_at),
     error: error ? { message: str(error.message) ?? "", traceback: str(error.traceback) ?? undefined } : null,

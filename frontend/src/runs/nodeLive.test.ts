@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyRunEvent } from "../editor/hooks";
+import { applyRunEvent, statesFromRun } from "../editor/hooks";
 import type { LiveEvent } from "../live/socket";
-import { applyNodeEvent, describeRows, type NodeLive } from "./nodeLive";
+import { applyNodeEvent, describeRows, rowsCell, type NodeLive } from "./nodeLive";
 import { applyRunViewEvent, EMPTY_VIEW } from "./runView";
 
 let seq = 0;
@@ -57,6 +57,13 @@ describe("a node's live figures on the run page", () => {
     expect(describeRows({ state: "SUCCEEDED", rows_out: null, rows_note: "not counted: inside a join pipeline" }, format)).toBe("rows not counted");
     expect(describeRows({ state: "WAITING", rows_out: null }, format)).toBe("— rows");
   });
+
+  it("fills a Rows out cell with the count, or the run's reason instead of a bare dash", () => {
+    const format = (n: number) => n.toLocaleString("en-US");
+    expect(rowsCell({ rows_out: 1200, rows_note: null }, format)).toBe("1,200");
+    expect(rowsCell({ rows_out: null, rows_note: "not counted: inside a join pipeline" }, format)).toBe("not counted: inside a join pipeline");
+    expect(rowsCell({ rows_out: null, rows_note: null }, format)).toBe("—");
+  });
 });
 
 describe("a node's live figures in the editor", () => {
@@ -65,5 +72,22 @@ describe("a node's live figures in the editor", () => {
     expect(states.get("src")).toEqual({ state: "SUCCEEDED", rows_out: 100000, duration_ms: 1500, error: null });
     const running = stream().slice(0, 5).reduce(applyRunEvent, new Map());
     expect(running.get("src")).toEqual({ state: "RUNNING", rows_out: 90000, duration_ms: null, error: null });
+  });
+
+  it("keeps the reason a node's rows were not counted, live and from the stored run", () => {
+    const note = "not counted: inside a join pipeline";
+    expect(stream().reduce(applyRunEvent, new Map()).get("agg")).toEqual({ state: "SUCCEEDED", rows_out: null, duration_ms: null, rows_note: note, error: null });
+    const stored = statesFromRun({
+      id: 4,
+      job: 7,
+      job_version: 1,
+      state: "SUCCEEDED",
+      created_at: "2026-12-03T06:00:00Z",
+      started_at: null,
+      completed_at: null,
+      error: null,
+      nodes: [{ node: "agg", type: "aggregate", state: "SUCCEEDED", rows_out: null, duration_ms: null, rows_note: note, error: null }],
+    });
+    expect(stored.get("agg")?.rows_note).toBe(note);
   });
 });

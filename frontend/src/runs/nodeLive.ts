@@ -51,6 +51,12 @@ export function applyNodeEvent(before: NodeLive | undefined, event: LiveEvent): 
   };
 }
 
+/** A "Rows out" table cell: the count, or why there is none (the run's rows_note) instead of a bare dash. */
+export function rowsCell(node: Pick<NodeLive, "rows_out" | "rows_note">, format: (n: number) => string): string {
+  if (node.rows_out !== null) return format(node.rows_out);
+  return node.rows_note ?? "—";
+}
+
 /** What to write for a node's rows: a count, "… so far" while it runs, or why there is none. */
 export function describeRows(node: Pick<NodeLive, "state" | "rows_out" | "rows_note">, format: (n: number) => string): string {
   if (node.rows_out === null) return node.rows_note ? "rows not counted" : "— rows";

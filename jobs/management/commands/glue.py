@@ -17,11 +17,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
+from glueweb import preflight
+from glueweb.env import ConfigError
+from glueweb.health import check_workers
 from jobs.engine.validate import analyze
 from jobs.models import Job, JobRun, RunEvent
 from jobs.runs.jobs import current_version, declared_parameters
 from jobs.runs.start import start_run
-from jobs.runs.states import FINAL, SUCCEEDED
+from jobs.runs.states import FINAL, STARTING, SUCCEEDED
 from jobs.runs.stop import StopRefused, request_stop
 
 POLL_SECONDS = 0.1
@@ -52,6 +55,19 @@ def find_job(ref: str) -> Job:
     return job
 
 
+def no_worker_notice(run: JobRun) -> str | None:
+    """A STARTING run needs a worker: say so when none is alive, rather than wait in silence."""
+    if run.state != STARTING:
+        return None
+    workers = check_workers()
+    if workers["ok"]:
+        return None
+    return (
+        f"note: {workers['error']}; run {run.pk} stays STARTING until one takes it "
+        "(start one with `python manage.py worker`, or everything with `make run`)"
+    )
+
+
 def clock(event: RunEvent) -> str:
     return event.at.strftime("%H:%M:%S.") + f"{event.at.microsecond // 1000:03d}"
 
@@ -76,17 +92,24 @@ class Watcher:
                 self.nodes_total = int(p.get("nodes") or 0)
                 return f"{clock(event)}  RUNNING ({self.nodes_total} nodes)"
             return f"{clock(event)}  {p.get('state')}"
+        if event.type == "node.progress":
+            # At most one per node per second (docs/live-events.md): a long node shows it is moving.
+            rows = f"  {p['rows_out']:,} rows so far" if p.get("rows_out") is not None else ""
+            return f"{clock(event)}  {self.progress()} node {p.get('node')} RUNNING{rows}"
         if event.type == "node.state":
-            if p.get("state") == "RUNNING":
-                return None
-            self.nodes_done.add(str(p.get("node")))
+            if p.get("state") != "RUNNING":
+                self.nodes_done.add(str(p.get("node")))
             rows = f"  {p['rows_out']:,} rows" if p.get("rows_out") is not None else ""
+            note = f"  ({p['rows_note']})" if p.get("rows_note") else ""
             took = f"  {p['duration_ms']} ms" if p.get("duration_ms") is not None else ""
-            progress = f"[{len(self.nodes_done)}/{self.nodes_total or '?'}]"
-            return f"{clock(event)}  {progress} node {p.get('node')} {p.get('state')}{rows}{took}"
+            return f"{clock(event)}  {self.progress()} node {p.get('node')} {p.get('state')}{rows}{note}{took}"
         if event.type == "run.log":
             return f"{clock(event)}  {str(p.get('level', 'info')).upper():<7} {p.get('message', '')}"
         return None
+
+    def progress(self) -> str:
+        """[finished nodes/all nodes]: how far the run has got."""
+        return f"[{len(self.nodes_done)}/{self.nodes_total or '?'}]"
 
     def follow(self, run: JobRun) -> JobRun:
         """Print events until the run ends; then follow its retry, if one was made."""
@@ -160,6 +183,12 @@ class Command(BaseCommand):
         timeout = options["timeout_minutes"]
         if timeout is not None and timeout <= 0:
             raise CommandError("--timeout-minutes must be above 0")
+        try:
+            # A fresh GLUEWEB_HOME has no file-broker folders until something creates them; the
+            # web server and workers do at start-up, and so must this command, or the run is lost.
+            preflight.check_home()
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from None
         run = start_run(
             job,
             version=version,
@@ -167,9 +196,18 @@ class Command(BaseCommand):
             parameters=dict(analysis.values),
             timeout_minutes=timeout,
         )
+        run.refresh_from_db()  # handing it to the broker happened on commit and may have ended it ERROR
+        notice = no_worker_notice(run)
         if not options["wait"]:
             self.say(f"run {run.pk} of job {job.name!r}: {run.state}")
+            if notice:
+                self.stderr.write(notice)
+            if run.state in FINAL and run.state != SUCCEEDED:
+                self.say(f"error: {(run.error or {}).get('message')}")
+                sys.exit(EXIT_FAILED)
             return
+        if notice:
+            self.stderr.write(notice)
         try:
             final = Watcher(self.say).follow(run)
         except KeyboardInterrupt:
