@@ -85,10 +85,15 @@ class Folder:
 
 def build_tree(files: Iterable[KnownFile]) -> Folder:
     root = Folder("")
+    nodes: dict[str, Folder] = {}  # by folder path: a folder's files are walked down to once
     for file in files:
-        node = root
-        for part in file.folders:
-            node = node.child(part)
+        folder = file.relative.rpartition("/")[0]
+        node = nodes.get(folder)
+        if node is None:
+            node = root
+            for part in file.folders:
+                node = node.child(part)
+            nodes[folder] = node
         node.files.append(file)
     return root
 
@@ -130,6 +135,19 @@ def table_name(prefix: str, relative: str, fallback: str, is_file: bool) -> str:
     return (prefix.lower() + cleaned)[:255]
 
 
+def _paths_below(files: list[KnownFile], depth: int) -> list[tuple[str, ...]]:
+    """Each file's folders below the first `depth` ones; the files of one folder share the tuple."""
+    by_folder: dict[str, tuple[str, ...]] = {}
+    paths = []
+    for file in files:
+        folder = file.relative.rpartition("/")[0]
+        path = by_folder.get(folder)
+        if path is None:
+            path = by_folder[folder] = file.folders[depth:]
+        paths.append(path)
+    return paths
+
+
 def _make_table(
     prefix: str, fallback: str, folder: Folder | None, files: list[KnownFile], *, reason: str, level: int
 ) -> FoundTable:
@@ -147,7 +165,7 @@ def _make_table(
     is_file = folder is None
     relative = files[0].relative if is_file else folder.relative  # type: ignore[union-attr]
     base_depth = len(relative.split("/")) if relative and not is_file else 0
-    paths = [f.folders[base_depth:] for f in kept] if not is_file else [()]
+    paths = _paths_below(kept, base_depth) if not is_file else [()]
     depths = {len(p) for p in paths}
     if len(depths) > 1:  # only possible with a fixed level: keep the deepest layout
         deepest = max(depths)

@@ -294,17 +294,7 @@ def _add_partitions(table: str, items: list[dict[str, Any]], why: str) -> Change
     )
 
 
-def _without_default_location(table: Table, item: dict[str, Any]) -> dict[str, Any]:
-    """The item without its location when that is the Hive layout the catalog derives itself: the
-    stored location is the same, and the catalog need not check it is inside the data roots again
-    (it resolves the path on disk: for 1,000 partitions a good share of the crawl's writing time).
-    """
-    if item.get("location") != partition_service.default_location(table, item["values"]):
-        return item
-    return {k: v for k, v in item.items() if k != "location"}
-
-
-def apply(plan: Plan, by: ChangedBy) -> None:  # noqa: PLR0912  (one branch per action)
+def apply(plan: Plan, by: ChangedBy) -> None:
     """Apply every change the policy allows, in one transaction: all of them or none."""
     with transaction.atomic():
         database = Database.objects.filter(name=plan.database).first()
@@ -324,13 +314,11 @@ def apply(plan: Plan, by: ChangedBy) -> None:  # noqa: PLR0912  (one branch per 
                     table.partitions.all().delete()
                 table_service.update_table(table, change.data["table"], by)
             elif change.action == "add_partitions":
-                items = [_without_default_location(table, item) for item in change.data["items"]]
-                for start in range(0, len(items), partition_service.MAX_BATCH):
-                    _, errors = partition_service.batch_create_partitions(
-                        table, items[start : start + partition_service.MAX_BATCH]
-                    )
-                    if errors:
-                        raise ValueError(f"partitions of {change.table} were refused: {errors[0]['errors']}")
+                # The crawl built these itself (see add_found_partitions): the catalog's trusted bulk path.
+                items = [(item["values"], item["location"], item["parameters"]) for item in change.data["items"]]
+                _, errors = partition_service.add_found_partitions(table, items)
+                if errors:
+                    raise ValueError(f"partitions of {change.table} were refused: {errors[0]['errors']}")
             elif change.action == "remove_partitions":
                 items = change.data["items"]
                 for start in range(0, len(items), partition_service.MAX_BATCH):

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from catalog.filters import FilterError, parse_filter
 from catalog.models import Partition, Table
+from catalog.services import partitions as service
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +240,70 @@ def test_the_database_and_python_agree_on_any_filter(orders: Table, expression: 
         Partition.objects.filter(table=orders).filter(parsed.to_q()).order_by("id").values_list("values", flat=True)
     )
     assert in_db == [v for v in ROWS if parsed.matches(v)]
+
+
+# The crawler's bulk path (add_found_partitions): COPY on PostgreSQL, bulk INSERT elsewhere.
+FOUND_KEYS = [{"name": "region", "type": "string"}, {"name": "day", "type": "bigint"}]
+AWKWARD = [  # what COPY's text format must escape, and more
+    "eu",
+    "tab\there",
+    "new\nline",
+    "back\\slash",
+    "quote'\"",
+    "\\N",
+    "naïve ✓",
+    "",
+    "__HIVE_DEFAULT_PARTITION__",
+]
+
+
+def _found_items(prefix: str) -> list[tuple[list[str], str, dict[str, Any]]]:
+    return [
+        ([value, str(day)], f"{prefix}/region={value}/day={day}", {"object_count": day, "size_bytes": 10 * day})
+        for day, value in enumerate(AWKWARD, start=1)
+    ]
+
+
+def _stored(table: Table) -> list[tuple[Any, ...]]:
+    rows = Partition.objects.filter(table=table).order_by("values_key")
+    return [(p.values, p.values_key, p.location, p.parameters) for p in rows]
+
+
+def test_found_partitions_are_stored_as_a_batch_create_stores_them(make_table: Callable[..., Table]) -> None:
+    found = make_table("found", partition_keys=FOUND_KEYS)
+    given = make_table("given", partition_keys=FOUND_KEYS)
+    assert service.add_found_partitions(found, _found_items("s3://lake/t")) == (len(AWKWARD), [])
+    items = [{"values": v, "location": loc, "parameters": p} for v, loc, p in _found_items("s3://lake/t")]
+    _, errors = service.batch_create_partitions(given, items)
+    assert errors == []
+    assert _stored(found) == _stored(given)
+    assert len(_stored(found)) == len(AWKWARD)
+    # The stored values are what filters read: text, whatever the key's type.
+    day_3 = parse_filter("day = 3", FOUND_KEYS).to_q()
+    assert list(Partition.objects.filter(table=found).filter(day_3).values_list("values", flat=True)) == [
+        ["new\nline", "3"]
+    ]
+
+
+def test_a_refused_found_partition_writes_none(make_table: Callable[..., Table]) -> None:
+    table = make_table(partition_keys=FOUND_KEYS)
+    items = _found_items("s3://lake/t")
+    items[1] = (["x" * 256, "2"], items[1][1], items[1][2])
+    items[2] = (items[2][0], "s3://lake/" + "y" * 1020, items[2][2])
+    created, errors = service.add_found_partitions(table, items)
+    assert created == 0
+    assert [e["errors"] for e in errors] == [
+        {"partitions.1.values.0": ["must be at most 255 characters"]},
+        {"partitions.2.location": ["must be at most 1024 characters"]},
+    ]
+    assert not Partition.objects.filter(table=table).exists()
+
+
+def test_found_partitions_that_exist_meanwhile_write_none(make_table: Callable[..., Table]) -> None:
+    table = make_table(partition_keys=FOUND_KEYS)
+    items = _found_items("s3://lake/t")
+    service.batch_create_partitions(table, [{"values": items[3][0]}])
+    with pytest.raises(ValidationError) as refused:
+        service.add_found_partitions(table, items)
+    assert refused.value.message_dict == {"partitions": ["partitions were created concurrently; try again"]}
+    assert [p.values for p in Partition.objects.filter(table=table)] == [items[3][0]]  # the call wrote nothing
