@@ -15,6 +15,10 @@ aiohttp as the WebSocket client:
 3. fan-out: `--clients` sockets watch a tiny run on `/ws/runs/<id>/` from
    before it starts to its end (5 runs); for every event each client
    receives, lag = arrival - the event's `at` (target: p99 <= 250 ms).
+   Two rows split it per event: the first watcher's lag (store, publish,
+   pump or Redis, hub) and the last watcher's minus the first's (fan-out);
+   the web process's CPU per message delivered is the figure least moved
+   by whatever else runs on the machine, whose load is printed too.
 
 Runs are started one at a time, after warm-up runs. It prints the figures and
 exits 0 whether targets are met or missed; 1 only when it could not measure.
@@ -24,9 +28,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import csv
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -38,7 +44,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from tests.e2e.launcher import AppStartError, RunningApp  # noqa: E402
+from tests.e2e.launcher import AppStartError, RunningApp, command_line, descendants  # noqa: E402
 
 WARMUP = 3
 FANOUT_RUNS = 5
@@ -151,13 +157,44 @@ async def measure_dispatch(client: Client, job_id: int, count: int) -> tuple[lis
     return dispatch, tiny, int(run["id"])
 
 
-async def measure_fanout(client: Client, job_id: int, clients: int, last_run: int) -> tuple[list[float], int]:
+class Fanout:
+    """What the watchers of the fan-out runs saw, and what it cost."""
+
+    def __init__(self, clients: int) -> None:
+        self.clients = clients
+        self.lags: list[float] = []
+        self.by_event: dict[int, list[float]] = {}  # event id -> each watcher's lag
+        self.types: dict[int, str] = {}
+        self.client_cpu = 0.0  # this process (all the watchers), seconds
+        self.web_cpu = 0.0  # the app's web process, seconds
+        self.wall = 0.0
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of `pid` so far (0 when it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def web_process(app: RunningApp) -> int:
+    """The pid of the app's web process (`manage.py web`), 0 if not found."""
+    for pid in descendants(app.pid):
+        argv = command_line(pid)
+        if "web" in argv and any(part.endswith("manage.py") for part in argv):
+            return pid
+    return 0
+
+
+async def measure_fanout(client: Client, job_id: int, clients: int, last_run: int, web_pid: int) -> Fanout:
     """`clients` sockets watch each of FANOUT_RUNS tiny runs from before it starts to its end.
 
     The watchers subscribe to the id the next run will get (a fresh app where
     nothing else starts runs), so every event they receive is live.
     """
-    lags: list[float] = []
+    seen = Fanout(clients)
 
     async def listen(ws: Any) -> None:
         while True:
@@ -166,7 +203,10 @@ async def measure_fanout(client: Client, job_id: int, clients: int, last_run: in
             if not isinstance(received.data, str):
                 raise RuntimeError(f"a watcher's socket ended: {received.type!r}")
             message = json.loads(received.data)
-            lags.append((arrived - datetime.fromisoformat(message["at"]).timestamp()) * 1000)
+            lag = (arrived - datetime.fromisoformat(message["at"]).timestamp()) * 1000
+            seen.lags.append(lag)
+            seen.by_event.setdefault(message["id"], []).append(lag)
+            seen.types[message["id"]] = message["type"]
             if message.get("type") == "run.state" and message.get("state") in FINAL_STATES:
                 return
 
@@ -174,14 +214,18 @@ async def measure_fanout(client: Client, job_id: int, clients: int, last_run: in
         expected = last_run + 1
         sockets = await asyncio.gather(*(client.socket(f"/ws/runs/{expected}/", 0) for _ in range(clients)))
         listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
+        cpu, web, wall = time.process_time(), process_cpu(web_pid), time.perf_counter()
         run = await client.post(f"/api/jobs/{job_id}/runs/", {})
         if run["id"] != expected:
             raise RuntimeError(f"expected the next run to be {expected}, it is {run['id']}: is something else running?")
         await asyncio.gather(*listeners)
+        seen.client_cpu += time.process_time() - cpu
+        seen.web_cpu += process_cpu(web_pid) - web
+        seen.wall += time.perf_counter() - wall
         for ws in sockets:
             await ws.close()
         last_run = expected
-    return lags, clients
+    return seen
 
 
 async def measure(app: RunningApp, count: int, clients: int) -> dict[str, Any]:
@@ -190,10 +234,10 @@ async def measure(app: RunningApp, count: int, clients: int) -> dict[str, Any]:
         await client.sign_in()
         tiny_job = await client.post("/api/jobs/", {"name": "bench-tiny", "graph": tiny_graph()})
         dispatch, tiny, last_run = await measure_dispatch(client, tiny_job["id"], count)
-        lags, watchers = await measure_fanout(client, tiny_job["id"], clients, last_run)
+        fanout = await measure_fanout(client, tiny_job["id"], clients, last_run, web_process(app))
     finally:
         await client.close()
-    return {"dispatch": dispatch, "tiny": tiny, "lags": lags, "clients": watchers}
+    return {"dispatch": dispatch, "tiny": tiny, "fanout": fanout}
 
 
 def row(label: str, values: list[float]) -> str:
@@ -202,20 +246,32 @@ def row(label: str, values: list[float]) -> str:
 
 
 def report(description: str, count: int, result: dict[str, Any]) -> None:
+    fanout: Fanout = result["fanout"]
     print()
     print(f"mode:   {description}")
     print(f"runs:   {count} tiny runs one at a time (after {WARMUP} warm-up); then {FANOUT_RUNS} more, each")
-    print(f"        watched by {result['clients']} WebSocket clients from before it starts to its end")
+    print(f"        watched by {fanout.clients} WebSocket clients from before it starts to its end")
+    print(f"load:   {' '.join(Path('/proc/loadavg').read_text().split()[:3])} (1, 5, 15 min) on {os.cpu_count()} CPUs")
     print()
     print(f"  {'milliseconds':<44}{'median':>9}{'p95':>9}{'p99':>9}{'min':>9}{'max':>9}")
     print(row("start request -> first RUNNING at a socket", result["dispatch"]))
     print(row("tiny job (1,000-row CSV -> filter -> Parquet)", result["tiny"]))
-    print(row(f"event lag, {result['clients']} watchers ({len(result['lags'])} events)", result["lags"]))
+    print(row(f"event lag, {fanout.clients} watchers ({len(fanout.lags)} messages)", fanout.lags))
+    # Where the lag comes from: reaching the first watcher (store, publish, pump) vs reaching them all.
+    print(row("  per event: first watcher's lag", [min(lags) for lags in fanout.by_event.values()]))
+    print(row("  per event: last watcher - first", [max(lags) - min(lags) for lags in fanout.by_event.values()]))
+    kinds = collections.Counter(fanout.types.values())
+    print()
+    print(f"fan-out: {len(fanout.by_event)} events ({', '.join(f'{n} {t}' for t, n in sorted(kinds.items()))})")
+    if fanout.lags and fanout.web_cpu:
+        per_message = fanout.web_cpu / len(fanout.lags) * 1e6
+        print(f"         web process CPU {fanout.web_cpu:.2f} s = {per_message:.0f} us per message delivered")
+    print(f"         the watchers' own CPU {fanout.client_cpu:.2f} s of {fanout.wall:.2f} s")
     print()
     checks = [
         ("median start -> RUNNING", statistics.median(result["dispatch"]), TARGETS["dispatch"]),
         ("median tiny job end to end", statistics.median(result["tiny"]), TARGETS["tiny"]),
-        ("p99 event lag", percentile(result["lags"], 0.99), TARGETS["lag_p99"]),
+        ("p99 event lag", percentile(fanout.lags, 0.99), TARGETS["lag_p99"]),
     ]
     for label, value, target in checks:
         verdict = "PASS" if value <= target else "MISS"

@@ -140,7 +140,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("GLUEWEB_CHANNEL_PREFIX", "glueweb")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env_str("GLUEWEB_CHANNEL_PREFIX", "glueweb"),
+                # One channel per web process carries every live event it fans out
+                # (glueweb/live/hub.py): a run's burst must not hit the default 100.
+                "channel_capacity": {"glueweb-hub.*": 10_000},
+            },
         }
     }
 else:
@@ -154,8 +160,9 @@ else:
         # How often an idle worker looks for new messages: the floor of dispatch latency.
         "polling_interval": env_int("GLUEWEB_BROKER_POLL_MS", 20, minimum=1) / 1000,
     }
-    # Workers are other processes: the in-memory layer serves only this web
-    # process, fed by the event pump from stored events (glueweb/live/).
+    # Workers are other processes: the event pump reads their stored events and
+    # hands them to this web process's event hub directly (glueweb/live/); the
+    # in-memory layer carries only what the web process itself publishes.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Several installations may share one Redis: each names its own queue.

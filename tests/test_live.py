@@ -13,7 +13,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
+from django.db import transaction
 
+from glueweb.live.hub import event_hub
 from glueweb.live.pump import stop_pump
 from jobs.events import append_event
 from jobs.models import RunEvent
@@ -197,3 +199,92 @@ def test_sequence_numbers_count_per_run(db: None) -> None:
     a2 = append_event("job", 1, "run.state", {"state": "RUNNING"})
     assert (a1.seq, b1.seq, a2.seq) == (1, 1, 2)
     assert list(RunEvent.objects.filter(kind="job", run_id=1).values_list("seq", flat=True)) == [1, 2]
+
+
+def test_many_watchers_of_a_run_each_get_a_burst_once_and_in_order(viewer_cookie: str) -> None:
+    """One committed burst (more events than a channel holds) reaches every watcher whole; one leaving harms none."""
+    burst = 150
+
+    def write_burst(run_id: int) -> None:
+        with transaction.atomic():
+            for n in range(burst):
+                append_event("job", run_id, "run.log", {"level": "info", "message": f"line {n}"})
+
+    async def test() -> None:
+        watchers = []
+        for _ in range(20):
+            socket, connected, _ = await open_socket("/ws/runs/77/", viewer_cookie)
+            assert connected
+            await socket.send_json_to({"type": "resume", "after": 0})
+            assert (await receive_until(socket, "resumed"))[-1]["replayed"] == 0
+            watchers.append(socket)
+        await database_sync_to_async(write_burst)(77)
+        for socket in watchers:
+            received = [await socket.receive_json_from(timeout=10) for _ in range(burst)]
+            assert [m["seq"] for m in received] == list(range(1, burst + 1))
+            assert received[-1]["message"] == f"line {burst - 1}"
+            assert await socket.receive_nothing(timeout=0.05)
+
+        for socket in watchers[:10]:
+            await socket.disconnect()
+        last = await write_event("job", 77, "run.state", {"state": "SUCCEEDED"})
+        for socket in watchers[10:]:
+            assert (await socket.receive_json_from(timeout=10))["seq"] == last.seq == burst + 1
+            await socket.disconnect()
+
+    run_async(test)
+
+
+def test_a_watcher_that_fails_does_not_keep_the_event_from_the_others() -> None:
+    class Watcher:
+        def __init__(self, broken: bool) -> None:
+            self.broken = broken
+            self.texts: list[str] = []
+
+        async def on_event(self, event: dict[str, Any], text: str) -> None:
+            if self.broken:
+                raise ConnectionError("socket gone")
+            self.texts.append(text)
+
+    async def test() -> None:
+        hub = event_hub()
+        first, broken, last = Watcher(False), Watcher(True), Watcher(False)
+        for watcher in (first, broken, last):
+            await hub.subscribe(["events.job.5"], watcher)
+        await hub.fan_out("events.job.5", {"type": "run.state", "run": 5, "seq": 1, "state": "RUNNING"})
+        await hub.fan_out("events.job.6", {"type": "run.state", "run": 6, "seq": 1, "state": "RUNNING"})
+        expected = '{"type": "run.state", "run": 5, "seq": 1, "state": "RUNNING"}'
+        assert first.texts == last.texts == [expected]
+        await hub.unsubscribe(["events.job.5"], last)
+        await hub.fan_out("events.job.5", {"type": "run.state", "run": 5, "seq": 2, "state": "SUCCEEDED"})
+        assert len(first.texts) == 2 and len(last.texts) == 1
+
+    run_async(test)
+
+
+def test_a_run_socket_fills_in_an_event_whose_live_copy_is_overtaken(viewer_cookie: str) -> None:
+    """STARTING (stored by the web process) may reach the hub after RUNNING (the worker's): nothing is lost."""
+
+    def store(seq: int, state: str) -> dict[str, Any]:  # stored, not published: the test hands copies over
+        event = RunEvent.objects.create(kind="job", run_id=31, seq=seq, type="run.state", payload={"state": state})
+        return event.to_message()
+
+    async def test() -> None:
+        watchers = []
+        for _ in range(3):
+            socket, _, _ = await open_socket("/ws/runs/31/", viewer_cookie)
+            await socket.send_json_to({"type": "resume", "after": 0})
+            await receive_until(socket, "resumed")
+            watchers.append(socket)
+        starting = await database_sync_to_async(store)(1, "STARTING")
+        running = await database_sync_to_async(store)(2, "RUNNING")
+        hub = event_hub()
+        hub.put("events.job.31", running)
+        hub.put("events.job.31", starting)  # late
+        for socket in watchers:
+            received = [await socket.receive_json_from(timeout=10) for _ in range(2)]
+            assert received == [starting, running]
+            assert await socket.receive_nothing(timeout=0.2)
+            await socket.disconnect()
+
+    run_async(test)

@@ -79,8 +79,11 @@ class _RedisSender:
         layer = get_channel_layer()
         assert layer is not None
         for groups, message in items:
-            for group in groups:
-                await layer.group_send(group, {"type": "event.message", "event": message})
+            # The groups of one event at once (a run's and the dashboard's); the next event only
+            # after them, so each group still gets one writer's events in order. The group rides
+            # along: each web process's hub joins many groups through one channel.
+            sends = [layer.group_send(g, {"type": "event.message", "group": g, "event": message}) for g in groups]
+            await asyncio.gather(*sends)
 
 
 _sender: _RedisSender | None = None

@@ -1,9 +1,10 @@
-"""The embedded mode's event pump: stored events -> this web process's channel layer.
+"""The embedded mode's event pump: stored events -> this web process's watchers.
 
 Workers are separate processes and the in-memory channel layer cannot reach
-across, so the web process reads new RunEvent rows itself. A datagram from
-the writer wakes it at once; a short poll catches anything a lost datagram
-would have missed. Only used when there is no Redis.
+across, so the web process reads new RunEvent rows itself and hands them to
+its event hub (hub.py). A datagram from the writer wakes it at once; a short
+poll catches anything a lost datagram would have missed. Only used when
+there is no Redis.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from datetime import timedelta
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
 from glueweb.live.groups import groups_for
+from glueweb.live.hub import event_hub, stop_hub
 from glueweb.live.publish import pump_address
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,6 @@ class EventPump:
         self._wake.set()
 
     async def _run(self) -> None:
-        layer = get_channel_layer()
-        assert layer is not None
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
@@ -111,9 +110,10 @@ class EventPump:
                 log.exception("event pump could not read events")
                 await asyncio.sleep(1)
                 continue
+            hub = event_hub()
             for event_id, kind, run_id, message in rows:
                 for group in groups_for(kind, run_id):
-                    await layer.group_send(group, {"type": "event.message", "event": message})
+                    hub.put(group, message)
                 self._sent.add(event_id)
             if floor > self._floor:
                 self._floor = floor
@@ -167,7 +167,9 @@ async def ensure_pump() -> None:
 
 
 async def stop_pump() -> None:
+    """Stop this process's live machinery (pump and hub): tests call it before their event loop ends."""
     global _pump
     if _pump is not None:
         await _pump.stop()
         _pump = None
+    await stop_hub()
