@@ -5,23 +5,8 @@ import { at, routeFetch, type Route } from "../runs/testData";
 import { jsonResponse } from "../test/fakes";
 import { renderApp, renderRoutes } from "../test/routes";
 import { EditorPage } from "./EditorPage";
-import { emptyGraph } from "./types";
-import { TEST_TYPES } from "./testTypes";
+import { TEST_JOB, TEST_TYPES } from "./testTypes";
 
-const JOB = {
-  id: 5,
-  name: "orders",
-  description: "",
-  default_parameters: {},
-  max_retries: 0,
-  timeout_minutes: 60,
-  max_concurrent_runs: 1,
-  tags: [],
-  graph: emptyGraph(),
-  version: 1,
-  created_at: "2026-11-29T10:00:00+00:00",
-  updated_at: "2026-11-29T10:00:00+00:00",
-};
 
 /** The editor's API for job 5; PATCH saves and answers with the next version. */
 function serveEditor(): { saved: unknown[] } {
@@ -29,13 +14,13 @@ function serveEditor(): { saved: unknown[] } {
   const patch: Route = (url, init) => {
     if (url.pathname !== "/api/jobs/5/" || init?.method !== "PATCH") return undefined;
     saved.push(JSON.parse(String(init.body)));
-    return jsonResponse({ ...JOB, ...(saved.at(-1) as object), version: 2 });
+    return jsonResponse({ ...TEST_JOB, ...(saved.at(-1) as object), version: 2 });
   };
   routeFetch(
     at("/api/me", { username: "ada", roles: ["editor"], capabilities: { view: true, edit: true } }),
     at("/api/node-types/", TEST_TYPES),
     patch,
-    at("/api/jobs/5/", JOB),
+    at("/api/jobs/5/", TEST_JOB),
     at("/api/jobs/5/versions/", []),
     at("/api/graphs/schema/", { nodes: {}, errors: [] }),
   );

@@ -4,36 +4,21 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { at, routeFetch, type Route } from "../runs/testData";
 import { jsonResponse } from "../test/fakes";
 import { renderApp } from "../test/routes";
-import { TEST_TYPES } from "./testTypes";
-import { emptyGraph } from "./types";
+import { TEST_JOB, TEST_TYPES } from "./testTypes";
 
-const JOB = {
-  id: 5,
-  name: "orders",
-  description: "",
-  default_parameters: {},
-  max_retries: 0,
-  timeout_minutes: 60,
-  max_concurrent_runs: 1,
-  tags: [],
-  graph: emptyGraph(),
-  version: 1,
-  created_at: "2026-11-29T10:00:00+00:00",
-  updated_at: "2026-11-29T10:00:00+00:00",
-};
 
 function serveEditor(): { saved: Record<string, unknown>[] } {
   const saved: Record<string, unknown>[] = [];
   const patch: Route = (url, init) => {
     if (url.pathname !== "/api/jobs/5/" || init?.method !== "PATCH") return undefined;
     saved.push(JSON.parse(String(init.body)));
-    return jsonResponse({ ...JOB, ...saved.at(-1), version: 2 });
+    return jsonResponse({ ...TEST_JOB, ...saved.at(-1), version: 2 });
   };
   routeFetch(
     at("/api/me", { username: "ada", roles: ["editor"], capabilities: { view: true, edit: true } }),
     at("/api/node-types/", TEST_TYPES),
     patch,
-    at("/api/jobs/5/", JOB),
+    at("/api/jobs/5/", TEST_JOB),
     at("/api/jobs/5/versions/", []),
     at("/api/graphs/schema/", { nodes: {}, errors: [] }),
   );

@@ -1,5 +1,5 @@
 /** Node types as /api/node-types/ serves them, trimmed to what the editor's tests need. */
-import type { NodeType } from "./types";
+import { emptyGraph, type NodeType } from "./types";
 
 function type(key: string, category: string, inputs: { name: string; many?: boolean }[], outputs: string[], extra: Partial<NodeType> = {}): NodeType {
   return {
@@ -42,3 +42,19 @@ export const TEST_TYPES: NodeType[] = [
 ];
 
 export const TEST_TYPE_MAP = new Map(TEST_TYPES.map((t) => [t.key, t]));
+
+/** Job 5 as GET /api/jobs/5/ serves it to the editor tests: version 1 with an empty graph. */
+export const TEST_JOB = {
+  id: 5,
+  name: "orders",
+  description: "",
+  default_parameters: {},
+  max_retries: 0,
+  timeout_minutes: 60,
+  max_concurrent_runs: 1,
+  tags: [],
+  graph: emptyGraph(),
+  version: 1,
+  created_at: "2026-11-29T10:00:00+00:00",
+  updated_at: "2026-11-29T10:00:00+00:00",
+};
