@@ -250,6 +250,74 @@ def test_running_from_the_editor_shows_every_node_reach_succeeded_live(signed_in
     expect(page.locator(f'tr[data-job="{table}"]').get_by_test_id("last-run")).to_contain_text("SUCCEEDED")
 
 
+JOIN_GRAPH = {
+    "format": "glueweb.graph/1",
+    "parameters": [],
+    "nodes": [
+        {"id": "orders", "type": "read_files", "params": {"path": "lake/retail/orders", "format": "parquet"},
+         "position": {"x": 0, "y": 0}},
+        {"id": "customers", "type": "read_files",
+         "params": {"path": "lake/retail/customers/customers.csv", "format": "csv"}, "position": {"x": 0, "y": 220}},
+        {"id": "kept", "type": "filter", "params": {"condition": "status <> 'cancelled'"},
+         "position": {"x": 260, "y": 0}},
+        {"id": "joined", "type": "join",
+         "params": {"how": "inner", "on": [{"left": "customer_id", "right": "customer_id"}]},
+         "position": {"x": 520, "y": 100}},
+        {"id": "by_country", "type": "aggregate",
+         "params": {"group_by": ["country"],
+                    "aggregations": [{"function": "sum", "column": "total", "alias": "revenue"}]},
+         "position": {"x": 780, "y": 100}},
+        {"id": "out", "type": "write_files",
+         "params": {"path": "", "format": "parquet", "mode": "overwrite", "catalog_update": "create_or_update",
+                    "database": "marts", "table": ""},
+         "position": {"x": 1040, "y": 100}},
+    ],
+    "edges": [
+        {"source": "orders", "target": "kept"},
+        {"source": "kept", "target": "joined", "target_port": "left"},
+        {"source": "customers", "target": "joined", "target_port": "right"},
+        {"source": "joined", "target": "by_country"},
+        {"source": "by_country", "target": "out"},
+    ],
+}  # fmt: skip
+
+
+def test_exact_node_metrics_chosen_in_settings_give_every_node_rows_and_a_duration(
+    signed_in_page: Page, app: RunningApp
+) -> None:
+    page = signed_in_page
+    ensure_marts_database(page)
+    table = f"e2e_exact_{secrets.token_hex(3)}"
+    graph = json.loads(json.dumps(JOIN_GRAPH))
+    graph["nodes"][5]["params"].update({"path": f"lake/marts/{table}", "table": table})
+    answer = api(page, "POST", "/api/jobs/", {"name": table, "graph": graph})
+    assert answer["status"] == 201, answer
+    job_id = json.loads(answer["body"])["id"]
+
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{app.url}/jobs/{job_id}")
+    expect(node(page, "by_country").get_by_test_id("node-schema")).to_contain_text("country")
+    # The default ("fast") leaves the filter feeding the join uncounted, and says so.
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.get_by_test_id("run-state")).to_have_text("SUCCEEDED", timeout=60_000)
+    expect(node(page, "kept").get_by_test_id("node-run-rows")).to_have_text("rows not counted")
+
+    page.get_by_role("tab", name="Settings").click()
+    page.get_by_label("Node metrics").select_option("exact")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("editor-notice")).to_contain_text("Saved version 2")
+    page.get_by_role("button", name="Run", exact=True).click()
+    counted = re.compile(r"^[\d,]+ rows$")
+    expect(node(page, "kept").get_by_test_id("node-run-rows")).to_have_text(counted, timeout=60_000)
+    expect(page.get_by_test_id("run-state")).to_have_text("SUCCEEDED", timeout=60_000)
+    for node_id in ("orders", "customers", "kept", "joined", "by_country", "out"):
+        expect(node(page, node_id)).to_have_attribute("data-run-state", "SUCCEEDED")
+        expect(node(page, node_id).get_by_test_id("node-run-rows")).to_have_text(counted)
+        expect(node(page, node_id).get_by_test_id("node-run")).to_contain_text(re.compile(r"\d (ms|s)\b"))
+    status, job = app.session().get_json(f"/api/jobs/{job_id}/")
+    assert status == 200 and job["node_metrics"] == "exact"
+
+
 def test_undo_redo_splice_and_a_refused_connection(signed_in_page: Page, app: RunningApp) -> None:
     page = signed_in_page
     open_editor(page, app)
