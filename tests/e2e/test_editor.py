@@ -220,18 +220,24 @@ RUN_GRAPH = {
 }  # fmt: skip
 
 
-def test_running_from_the_editor_shows_every_node_reach_succeeded_live(signed_in_page: Page, app: RunningApp) -> None:
-    page = signed_in_page
+def open_job_writing_to_marts(page: Page, app: RunningApp, graph: dict[str, Any], prefix: str) -> tuple[str, int]:
+    """Create a job from `graph` whose write_files node writes a new table of `marts`, and open it in the editor."""
     ensure_marts_database(page)
-    table = f"e2e_run_{secrets.token_hex(3)}"
-    graph = json.loads(json.dumps(RUN_GRAPH))
-    graph["nodes"][3]["params"].update({"path": f"lake/marts/{table}", "table": table})
+    table = f"{prefix}_{secrets.token_hex(3)}"
+    graph = json.loads(json.dumps(graph))
+    (target,) = [n for n in graph["nodes"] if n["type"] == "write_files"]
+    target["params"].update({"path": f"lake/marts/{table}", "table": table})
     answer = api(page, "POST", "/api/jobs/", {"name": table, "graph": graph})
     assert answer["status"] == 201, answer
-    job_id = json.loads(answer["body"])["id"]
-
+    job_id = int(json.loads(answer["body"])["id"])
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(f"{app.url}/jobs/{job_id}")
+    return table, job_id
+
+
+def test_running_from_the_editor_shows_every_node_reach_succeeded_live(signed_in_page: Page, app: RunningApp) -> None:
+    page = signed_in_page
+    table, _ = open_job_writing_to_marts(page, app, RUN_GRAPH, "e2e_run")
     expect(node(page, "by_currency").get_by_test_id("node-schema")).to_contain_text("currency string")
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.get_by_test_id("run-state")).to_have_text("SUCCEEDED", timeout=60_000)
@@ -286,16 +292,7 @@ def test_exact_node_metrics_chosen_in_settings_give_every_node_rows_and_a_durati
     signed_in_page: Page, app: RunningApp
 ) -> None:
     page = signed_in_page
-    ensure_marts_database(page)
-    table = f"e2e_exact_{secrets.token_hex(3)}"
-    graph = json.loads(json.dumps(JOIN_GRAPH))
-    graph["nodes"][5]["params"].update({"path": f"lake/marts/{table}", "table": table})
-    answer = api(page, "POST", "/api/jobs/", {"name": table, "graph": graph})
-    assert answer["status"] == 201, answer
-    job_id = json.loads(answer["body"])["id"]
-
-    page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(f"{app.url}/jobs/{job_id}")
+    _, job_id = open_job_writing_to_marts(page, app, JOIN_GRAPH, "e2e_exact")
     expect(node(page, "by_country").get_by_test_id("node-schema")).to_contain_text("country")
     # The default ("fast") leaves the filter feeding the join uncounted, and says so.
     page.get_by_role("button", name="Run", exact=True).click()
