@@ -54,8 +54,8 @@ def _check_value(value: Any, key: dict[str, Any], field: str) -> str | None:
             raise ValidationError({field: f'key "{key["name"]}" is a date: "{text}" is not YYYY-MM-DD'}) from None
     elif kind == "boolean" and text.lower() not in ("true", "false"):
         raise ValidationError({field: f'key "{key["name"]}" is boolean: "{text}" is not true or false'})
-    if len(text) > 255:
-        raise ValidationError({field: "must be at most 255 characters"})
+    if len(text) > MAX_VALUE:
+        raise ValidationError({field: f"must be at most {MAX_VALUE} characters"})
     return text
 
 
@@ -91,7 +91,7 @@ def _build(table: Table, item: Any, prefix: str) -> Partition:
         raise ValidationError({f"{prefix}values": "values are required"})
     values = check_values(table, item["values"], f"{prefix}values")
     if item.get("location"):
-        location = check_location(check_text(item["location"], f"{prefix}location", 1024), f"{prefix}location")
+        location = check_location(check_text(item["location"], f"{prefix}location", MAX_LOCATION), f"{prefix}location")
     else:
         location = default_location(table, values)
     parameters = check_json_object(item.get("parameters", {}), f"{prefix}parameters")
@@ -260,7 +260,7 @@ def batch_delete_partitions(table: Table, items: list[Any]) -> tuple[int, list[d
 def update_partition(partition: Partition, data: dict[str, Any]) -> Partition:
     check_unknown(data, UPDATE_FIELDS)
     if "location" in data:
-        partition.location = check_location(check_text(data["location"], "location", 1024))
+        partition.location = check_location(check_text(data["location"], "location", MAX_LOCATION))
     if "parameters" in data:
         partition.parameters = check_json_object(data["parameters"], "parameters")
     partition.save()

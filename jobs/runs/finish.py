@@ -19,17 +19,16 @@ log = logging.getLogger(__name__)
 NODE_FINAL = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED, NodeRun.State.STOPPED})
 
 
-def node_event(node: NodeRun, rows_note: str | None = None) -> None:
-    """Announce `node` as saved; `rows_note` (else the stored one) explains a final rows_out of null."""
-    rows_note = rows_note or node.rows_note
+def node_event(node: NodeRun) -> None:
+    """Announce `node` as saved (its stored rows_note explains a final rows_out of null)."""
     payload: dict[str, Any] = {"node": node.node, "state": node.state, "node_type": node.type}
     if node.state in NODE_FINAL:
         payload["rows_out"] = node.rows_out
         payload["duration_ms"] = node.duration_ms
         if node.rows_out_by_port:
             payload["rows_out_by_port"] = node.rows_out_by_port
-        if rows_note and node.rows_out is None:
-            payload["rows_note"] = rows_note
+        if node.rows_note and node.rows_out is None:
+            payload["rows_note"] = node.rows_note
     elif node.rows_out is not None:
         payload["rows_out"] = node.rows_out  # rows so far (live progress)
     append_event(RunEvent.Kind.JOB, node.run_id, "node.state", payload)
@@ -54,7 +53,7 @@ def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
             node.state = result.get("state") or NodeRun.State.STOPPED
             node.rows_out = result.get("rows_out")
             node.rows_out_by_port = result.get("rows_out_by_port")
-            node.rows_note = _note(result)
+            node.rows_note = kept_note(result.get("rows_out"), result.get("rows_note"))
             node.completed_at = now
             if result.get("duration_ms") is not None:
                 node.duration_ms = int(result["duration_ms"])
@@ -68,35 +67,26 @@ def set_nodes(run: JobRun, results: Mapping[str, Mapping[str, Any]]) -> None:
 _REVISING = frozenset({NodeRun.State.SUCCEEDED, NodeRun.State.FAILED})
 
 
-def _note(result: Mapping[str, Any]) -> str | None:
-    """The result's rows_note, kept only when it explains a missing row count."""
-    note = result.get("rows_note")
-    return str(note)[:255] if note and result.get("rows_out") is None else None
+def kept_note(rows_out: int | None, note: Any) -> str | None:
+    """A node's rows_note as stored: kept only when it explains a missing row count."""
+    return str(note)[:255] if note and rows_out is None else None
 
 
 def _revise(node: NodeRun, result: Mapping[str, Any]) -> None:
-    """The final figures of a node that live progress already ended (finish.set_nodes).
-
-    Live progress announced the note with the node's SUCCEEDED event but did not store it: a
-    note alone is stored without a second event.
-    """
+    """The final figures of a node that live progress already ended (finish.set_nodes)."""
     final = {
         "state": result.get("state") or node.state,
         "rows_out": result.get("rows_out"),
         "rows_out_by_port": result.get("rows_out_by_port"),
         "duration_ms": result.get("duration_ms") if result.get("duration_ms") is not None else node.duration_ms,
+        "rows_note": kept_note(result.get("rows_out"), result.get("rows_note")),
         "error": result.get("error"),
     }
-    note = _note(result)
     if all(getattr(node, name) == value for name, value in final.items()):
-        if node.rows_note != note:
-            node.rows_note = note
-            node.save(update_fields=["rows_note"])
         return
     for name, value in final.items():
         setattr(node, name, value)
-    node.rows_note = note
-    node.save(update_fields=[*final, "rows_note"])
+    node.save(update_fields=list(final))
     node_event(node)
 
 

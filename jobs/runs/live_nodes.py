@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from jobs.events import append_event
 from jobs.models import NodeRun, RunEvent
-from jobs.runs.finish import NODE_FINAL, node_event
+from jobs.runs.finish import NODE_FINAL, kept_note, node_event
 
 PROGRESS_SECONDS = 1.0
 _ORDER: dict[str, int] = {NodeRun.State.WAITING: 0, NodeRun.State.RUNNING: 1, NodeRun.State.SUCCEEDED: 2}
@@ -75,8 +75,9 @@ class LiveNodes:
             if target == NodeRun.State.SUCCEEDED:
                 node.state, node.completed_at = NodeRun.State.SUCCEEDED, now
                 node.rows_out, node.duration_ms = record.rows_out, record.duration_ms
-                node.save(update_fields=["state", "completed_at", "rows_out", "duration_ms"])
-                node_event(node, getattr(record, "rows_note", None))
+                node.rows_note = kept_note(record.rows_out, getattr(record, "rows_note", None))
+                node.save(update_fields=["state", "completed_at", "rows_out", "duration_ms", "rows_note"])
+                node_event(node)
             self.pending.pop(node.node, None)
             self.announced[node.node] = time.monotonic()
             if node.state == NodeRun.State.RUNNING:
