@@ -1,31 +1,10 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { at, routeFetch, type Route } from "../runs/testData";
-import { jsonResponse } from "../test/fakes";
+import { beforeEach, describe, expect, it } from "vitest";
+import { stubResizeObserver } from "../test/fakes";
 import { renderApp, renderRoutes } from "../test/routes";
 import { EditorPage } from "./EditorPage";
-import { TEST_JOB, TEST_TYPES } from "./testTypes";
-
-
-/** The editor's API for job 5; PATCH saves and answers with the next version. */
-function serveEditor(): { saved: unknown[] } {
-  const saved: unknown[] = [];
-  const patch: Route = (url, init) => {
-    if (url.pathname !== "/api/jobs/5/" || init?.method !== "PATCH") return undefined;
-    saved.push(JSON.parse(String(init.body)));
-    return jsonResponse({ ...TEST_JOB, ...(saved.at(-1) as object), version: 2 });
-  };
-  routeFetch(
-    at("/api/me", { username: "ada", roles: ["editor"], capabilities: { view: true, edit: true } }),
-    at("/api/node-types/", TEST_TYPES),
-    patch,
-    at("/api/jobs/5/", TEST_JOB),
-    at("/api/jobs/5/versions/", []),
-    at("/api/graphs/schema/", { nodes: {}, errors: [] }),
-  );
-  return { saved };
-}
+import { serveEditor } from "./testServer";
 
 /** Open job 5 and rename it in the Settings tab: an unsaved change. */
 async function editJob(path = "/jobs/5") {
@@ -44,17 +23,7 @@ function header() {
   return within(screen.getByRole("navigation", { name: "Main" }));
 }
 
-beforeEach(() => {
-  // React Flow measures its container; jsdom has no layout.
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-});
+beforeEach(stubResizeObserver);
 
 describe("leaving the editor with unsaved changes", () => {
   it("holds a header link in a dialog; Stay keeps the page and its edits", async () => {

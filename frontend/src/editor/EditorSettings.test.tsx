@@ -1,40 +1,11 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { at, routeFetch, type Route } from "../runs/testData";
-import { jsonResponse } from "../test/fakes";
+import { beforeEach, describe, expect, it } from "vitest";
+import { stubResizeObserver } from "../test/fakes";
 import { renderApp } from "../test/routes";
-import { TEST_JOB, TEST_TYPES } from "./testTypes";
+import { serveEditor } from "./testServer";
 
-
-function serveEditor(): { saved: Record<string, unknown>[] } {
-  const saved: Record<string, unknown>[] = [];
-  const patch: Route = (url, init) => {
-    if (url.pathname !== "/api/jobs/5/" || init?.method !== "PATCH") return undefined;
-    saved.push(JSON.parse(String(init.body)));
-    return jsonResponse({ ...TEST_JOB, ...saved.at(-1), version: 2 });
-  };
-  routeFetch(
-    at("/api/me", { username: "ada", roles: ["editor"], capabilities: { view: true, edit: true } }),
-    at("/api/node-types/", TEST_TYPES),
-    patch,
-    at("/api/jobs/5/", TEST_JOB),
-    at("/api/jobs/5/versions/", []),
-    at("/api/graphs/schema/", { nodes: {}, errors: [] }),
-  );
-  return { saved };
-}
-
-beforeEach(() => {
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-});
+beforeEach(stubResizeObserver);
 
 describe("the job's settings in the editor", () => {
   it("sets parameters, retries, timeout and concurrency, and saves them with the job", async () => {

@@ -1,11 +1,11 @@
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, Route, Routes } from "react-router";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { LiveProvider } from "../live/LiveContext";
 import type { LiveTarget } from "../live/socket";
 import { SessionProvider } from "../session";
-import { FakeChannel, jsonResponse } from "../test/fakes";
+import { FakeChannel, jsonResponse, stubResizeObserver } from "../test/fakes";
 import { RunRoute } from "./RunPage";
 import { apiRun, at, routeFetch } from "./testData";
 
@@ -59,17 +59,7 @@ function renderRun(path = "/runs/4") {
   return { channels, targets };
 }
 
-beforeEach(() => {
-  // React Flow measures its container; jsdom has no layout.
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-});
+beforeEach(stubResizeObserver);
 
 describe("the run page", () => {
   it("replays the run's events from the start and shows states, nodes and the log live", async () => {

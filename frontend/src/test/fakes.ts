@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import type { LiveChannel, LiveEvent, LiveState, Scheduler, SocketLike } from "../live/socket";
 
 /** A WebSocket stand-in: the test drives open/message/close and reads what was sent. */
@@ -119,4 +120,16 @@ export function jsonResponse(body: unknown, status = 200): Response {
     status,
     headers: { "Content-Type": "application/json" },
   });
+}
+
+/** React Flow measures its container; jsdom has no layout: call in beforeEach. */
+export function stubResizeObserver(): void {
+  vi.stubGlobal(
+    "ResizeObserver",
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
 }
