@@ -35,6 +35,17 @@ _BIND_LOCK = threading.Lock()
 
 
 class Channel(filesystem.Channel):
+    # The message folders are made by whichever process first sends or receives, as the
+    # claimed and control folders are: a sender on a fresh GLUEWEB_HOME (a command run before
+    # any server or worker started) would otherwise lose its message.
+    @cached_property
+    def data_folder_in(self) -> str:
+        return _made(self.transport_options.get("data_folder_in", "data_in"))
+
+    @cached_property
+    def data_folder_out(self) -> str:
+        return _made(self.transport_options.get("data_folder_out", "data_out"))
+
     @cached_property
     def claimed_folder(self) -> Path:
         folder = Path(self.data_folder_in).parent / "claimed"
@@ -104,6 +115,11 @@ class Channel(filesystem.Channel):
                 os.replace(partial, table_file)
         except OSError as exc:
             raise ChannelError(f"Cannot write the table of exchange {exchange!r}") from exc
+
+
+def _made(folder: str) -> str:
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 class Transport(filesystem.Transport):

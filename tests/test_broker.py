@@ -117,3 +117,18 @@ def test_bindings_declared_while_others_publish_never_lose_a_message(tmp_path: P
     for round_ in range(rounds):
         stored = [p for p in (tmp_path / "queue").iterdir() if p.name.endswith(f".work{round_}.msg")]
         assert len(stored) == threads, f"round {round_}: {len(stored)} of {threads} messages were routed"
+
+
+def test_a_message_sent_before_any_folder_exists_arrives(tmp_path: Path) -> None:
+    home = tmp_path / "fresh"  # nothing made yet: no queue, no control folder
+    # A queue name no other test declares: kombu keeps declared bindings process-wide.
+    with _connection(home) as conn:
+        q = conn.SimpleQueue("fresh")
+        q.put({"n": 1})
+        q.close()
+    with _connection(home) as conn:
+        q = conn.SimpleQueue("fresh")
+        message = q.get(block=True, timeout=5)
+        message.ack()
+        q.close()
+    assert message.payload == {"n": 1}

@@ -184,8 +184,8 @@ class Command(BaseCommand):
         if timeout is not None and timeout <= 0:
             raise CommandError("--timeout-minutes must be above 0")
         try:
-            # A fresh GLUEWEB_HOME has no file-broker folders until something creates them; the
-            # web server and workers do at start-up, and so must this command, or the run is lost.
+            # GLUEWEB_HOME's folders, as the web server and workers make them at start-up: a home
+            # that cannot be made is named here, not met as a broker error (which makes its own).
             preflight.check_home()
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
