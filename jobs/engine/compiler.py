@@ -63,6 +63,10 @@ def counted_by_metadata(node_type: NodeType, params: Mapping[str, Any]) -> bool:
 
 JOINING = {"join", "sql"}  # node types Polars plans as joins (a SQL query may join its inputs)
 STREAMING_ROW_FILTERS = {"filter", "drop_nulls"}  # run inside the pipeline of the join before them
+# Row-preserving, but blocking: a sort takes its whole input before it gives a row, so it ends a
+# join's pipeline rather than running in it. Its meter would sit between the sort and a following
+# limit, which Polars otherwise fuses into a top-k (PDS-H Q18: a full sort of the join instead).
+BLOCKING_ROW_PRESERVING = {"sort"}
 
 
 def _join_pipelines(analysis: Analysis) -> tuple[set[str], set[str]]:
@@ -72,7 +76,9 @@ def _join_pipelines(analysis: Analysis) -> tuple[set[str], set[str]]:
     in_join_pipeline = set(joins)
     for node_id in analysis.order:
         node_type = analysis.types[node_id]
-        streaming = node_type.preserves_rows or node_type.key in STREAMING_ROW_FILTERS
+        streaming = (
+            node_type.preserves_rows and node_type.key not in BLOCKING_ROW_PRESERVING
+        ) or node_type.key in STREAMING_ROW_FILTERS
         if streaming and analysis.inputs[node_id]["in"][0].source in in_join_pipeline:
             in_join_pipeline.add(node_id)
     return ancestors(analysis, feeding), in_join_pipeline

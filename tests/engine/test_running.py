@@ -252,3 +252,28 @@ def test_nodes_inside_a_join_pipeline_are_not_counted_so_the_join_plans_as_witho
     durations = {n.node: n.duration_ms for n in result.nodes}
     assert durations["f"] is None and durations["j"] is None
     assert isinstance(durations["a"], int) and isinstance(durations["w"], int)
+
+
+def test_a_sort_then_limit_after_a_join_stays_a_top_k_and_the_join_is_still_counted(lake: Path) -> None:
+    """The meter ending the join's pipeline goes before the sort, not between the sort and the limit."""
+    dim = {"id": "dim", "type": "inline_data",
+           "params": {"columns": [{"name": "k", "type": "string"}, {"name": "label", "type": "string"}],
+                      "rows": [["a", "A"], ["b", "B"]]}}  # fmt: skip
+    nodes = [
+        source(lake), dim,
+        {"id": "j", "type": "join", "params": {"how": "inner", "on": [{"left": "k", "right": "k"}]}},
+        {"id": "s", "type": "sort", "params": {"by": [{"column": "id", "descending": True}]}},
+        {"id": "top", "type": "limit", "params": {"n": 2}},
+        writer("w", "lake/out"),
+    ]  # fmt: skip
+    edges = [{"source": "src", "target": "j", "target_port": "left"},
+             {"source": "dim", "target": "j", "target_port": "right"}, {"source": "j", "target": "s"},
+             {"source": "s", "target": "top"}, {"source": "top", "target": "w"}]  # fmt: skip
+    doc = document(nodes, edges)
+    frames = build_frames(analyze(doc), Context(run_id="t"), meters={}, raw={})
+    plan = frames[("top", "out")].explain()
+    assert "SORT BY [slice: (0, 2" in plan, plan  # Polars' top-k: the sort keeps only the rows the limit takes
+    result = run_graph(doc, {})
+    assert result.succeeded, result.error
+    assert {n.node: n.rows_out for n in result.nodes} == {"src": 4, "dim": 2, "j": 3, "s": 3, "top": 2, "w": 2}
+    assert pl.read_parquet(lake / "out" / "*.parquet")["id"].to_list() == [3, 2]
