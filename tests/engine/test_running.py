@@ -28,6 +28,13 @@ def writer(node_id: str, path: str, **params: Any) -> dict[str, Any]:
     return {"id": node_id, "type": "write_files", "params": {"path": path, "mode": "overwrite", **params}}
 
 
+def labels() -> dict[str, Any]:
+    """A two-row inline dimension `dim` keyed by k ("a", "b"): what the source's k joins to."""
+    return {"id": "dim", "type": "inline_data",
+            "params": {"columns": [{"name": "k", "type": "string"}, {"name": "label", "type": "string"}],
+                       "rows": [["a", "A"], ["b", "B"]]}}  # fmt: skip
+
+
 def test_a_source_feeding_two_targets_is_scanned_once(lake: Path) -> None:
     doc = document([source(lake), writer("w1", "lake/a"), writer("w2", "lake/b", format="csv")],
                    [{"source": "src", "target": "w1"}, {"source": "src", "target": "w2"}])  # fmt: skip
@@ -228,11 +235,8 @@ def test_counting_keeps_a_filter_pushed_down_into_the_parquet_scan(lake: Path) -
 
 
 def test_nodes_inside_a_join_pipeline_are_not_counted_so_the_join_plans_as_without_counting(lake: Path) -> None:
-    dim = {"id": "dim", "type": "inline_data",
-           "params": {"columns": [{"name": "k", "type": "string"}, {"name": "label", "type": "string"}],
-                      "rows": [["a", "A"], ["b", "B"]]}}  # fmt: skip
     nodes = [
-        source(lake), dim,
+        source(lake), labels(),
         {"id": "f", "type": "filter", "params": {"condition": "id > 1"}},
         {"id": "j", "type": "join", "params": {"how": "inner", "on": [{"left": "k", "right": "k"}]}},
         {"id": "after", "type": "filter", "params": {"condition": "v > 0"}},
@@ -256,11 +260,8 @@ def test_nodes_inside_a_join_pipeline_are_not_counted_so_the_join_plans_as_witho
 
 def test_a_sort_then_limit_after_a_join_stays_a_top_k_and_the_join_is_still_counted(lake: Path) -> None:
     """The meter ending the join's pipeline goes before the sort, not between the sort and the limit."""
-    dim = {"id": "dim", "type": "inline_data",
-           "params": {"columns": [{"name": "k", "type": "string"}, {"name": "label", "type": "string"}],
-                      "rows": [["a", "A"], ["b", "B"]]}}  # fmt: skip
     nodes = [
-        source(lake), dim,
+        source(lake), labels(),
         {"id": "j", "type": "join", "params": {"how": "inner", "on": [{"left": "k", "right": "k"}]}},
         {"id": "s", "type": "sort", "params": {"by": [{"column": "id", "descending": True}]}},
         {"id": "top", "type": "limit", "params": {"n": 2}},
