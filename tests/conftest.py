@@ -56,12 +56,26 @@ def s3_server() -> Iterator[Any]:
     yield from run_server()
 
 
-@pytest.fixture
-def world(tmp_path: Any) -> Iterator[Any]:
-    """A separate glueweb (home, database, queue, workers) for tests that kill workers: tests/runs/world.py."""
+@pytest.fixture(scope="session")
+def migrated_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A world that is only migrated, once per session: `world` copies its database."""
     from tests.runs.world import World
 
-    created = World(tmp_path / "home")
+    template = World(tmp_path_factory.mktemp("world-template") / "home")
+    try:
+        template.manage("migrate", "--verbosity", "0")
+        yield template
+    finally:
+        template.close()
+
+
+@pytest.fixture
+def world(tmp_path: Any, migrated_world: Any) -> Iterator[Any]:
+    """A separate glueweb (home, database, queue, workers), freshly migrated, for tests that kill workers or
+    need processes of their own: tests/runs/world.py."""
+    from tests.runs.world import World
+
+    created = World(tmp_path / "home", template=migrated_world)
     try:
         yield created
     finally:

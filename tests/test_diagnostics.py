@@ -6,16 +6,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from asgiref.sync import async_to_sync
-from celery.contrib.testing.worker import start_worker
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from glueweb import preflight
-from glueweb.celery import app
 from glueweb.live.pump import stop_pump
 from jobs.models import RunEvent
 from tests.live_helpers import open_socket, receive_until, session_cookie
+from tests.thread_worker import thread_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,8 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def worker(db: None) -> Iterator[None]:
     """A real worker consuming the configured broker (file broker or Redis), in a thread."""
-    preflight.check_home()
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
+    with thread_worker():
         yield
 
 

@@ -8,17 +8,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from rest_framework.test import APIClient
 
 from catalog.models import Table
 from crawlers.crawl import run_crawl
 from crawlers.models import Crawler, CrawlerRun
-from glueweb import preflight
-from glueweb.celery import app
 from jobs.models import RunEvent
 from tests.crawlers.files import PEOPLE_CSV, write
+from tests.thread_worker import thread_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,8 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def worker(db: None) -> Iterator[None]:
     """A real worker consuming the configured broker (file broker or Redis), in a thread."""
-    preflight.check_home()
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
+    with thread_worker():
         yield
 
 

@@ -42,7 +42,6 @@ def _start_crawl(world: World, lake: Path) -> int:
 
 
 def test_a_crawl_whose_worker_is_killed_ends_in_error_and_changes_nothing(world: World) -> None:
-    world.manage("migrate", "--verbosity", "0")
     lake = world.home / "lake"
     for folder in range(FOLDERS):
         place = lake / "events" / f"day={folder:03d}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, StorageState, sync_playwright
 
 from tests.e2e.browser import ChromiumUnavailable, launch_chromium, sign_in
 from tests.e2e.launcher import AppStartError, RunningApp
@@ -87,10 +87,42 @@ def sign_in_as(app: RunningApp) -> Callable[..., None]:
     return run
 
 
+@pytest.fixture(scope="package")
+def admin_session(browser: Browser, app: RunningApp) -> StorageState:
+    """The admin's session (its cookies), from signing in through the form once, in a profile of its own.
+
+    Signing in through the form takes about a second, and ~25 tests only need to be signed in:
+    they share this session. The form itself is tested in test_sign_in.py, and a test that signs
+    out signs in on its own page first (sign_in_as), so that it ends no other test's session.
+    """
+    profile = browser.new_context()
+    try:
+        sign_in(profile.new_page(), app.url, app.username, app.password)
+        return profile.storage_state()
+    finally:
+        profile.close()
+
+
 @pytest.fixture
-def signed_in_page(page: Page, sign_in_as: Callable[..., None]) -> Page:
-    """A fresh page whose user (the admin) has signed in through the form; it shows the dashboard."""
-    sign_in_as(page)
+def signed_in_page(page: Page, app: RunningApp, admin_session: StorageState) -> Page:
+    """A fresh page, in a fresh profile given the admin's session cookies (admin_session); it shows the dashboard."""
+    page.context.add_cookies(
+        [
+            {
+                "name": c["name"],
+                "value": c["value"],
+                "domain": c["domain"],
+                "path": c["path"],
+                "expires": c["expires"],
+                "httpOnly": c["httpOnly"],
+                "secure": c["secure"],
+                "sameSite": c["sameSite"],
+            }
+            for c in admin_session["cookies"]
+        ]
+    )
+    page.goto(f"{app.url}/dashboard")
+    page.get_by_test_id("current-user").wait_for()
     return page
 
 

@@ -117,9 +117,12 @@ def _tail(path: Path, lines: int = 40) -> str:
 
 
 class FreshDatabase:
-    """A PostgreSQL database of its own on the server named by `base_url`, dropped at close()."""
+    """A PostgreSQL database of its own on the server named by `base_url`, dropped at close().
 
-    def __init__(self, base_url: str) -> None:
+    With `template`, a copy of that database (CREATE DATABASE ... TEMPLATE: nothing may be connected to it).
+    """
+
+    def __init__(self, base_url: str, template: str | None = None) -> None:
         import psycopg
         from psycopg import sql
 
@@ -131,7 +134,10 @@ class FreshDatabase:
         # The maintenance database, not the one in DATABASE_URL (it may not even exist).
         self._admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(self._admin_url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+            create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name))
+            if template is not None:
+                create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
+            conn.execute(create)
 
     def close(self) -> None:
         with self._psycopg.connect(self._admin_url, autocommit=True, connect_timeout=10) as conn:

@@ -82,9 +82,9 @@ def test_a_deep_link_to_a_page_works_after_signing_in(
 
 
 def test_signing_out_returns_to_the_sign_in_page_and_the_dashboard_asks_to_sign_in_again(
-    signed_in_page: Page, app: RunningApp
+    page: Page, app: RunningApp, sign_in_as: Callable[..., None]
 ) -> None:
-    page = signed_in_page
+    sign_in_as(page)  # a session of its own: signing out ends it (signed_in_page's is shared)
 
     page.get_by_test_id("sign-out").click()
 

@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.utils import timezone
 
-from glueweb import preflight
-from glueweb.celery import app
 from glueweb.models import WorkerHeartbeat
 from jobs.models import Job, JobRun, RunEvent
 from jobs.runs.jobs import save_job
 from jobs.runs.stop import StopRefused, request_stop
 from tests.runs import graphs
+from tests.thread_worker import thread_worker
 
 
 @pytest.fixture
@@ -65,10 +63,7 @@ def reporting_in(hostname: str) -> Iterator[None]:
 @pytest.fixture
 def worker(transactional_db: None, lake: Path) -> Iterator[Any]:
     """A real Celery worker consuming the configured broker (file broker or Redis), in a thread."""
-    preflight.check_home()
-    with start_worker(
-        app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60, hostname="tester@runs"
-    ) as started:
+    with thread_worker(hostname="tester@runs", shutdown_timeout=60) as started:
         with reporting_in(started.hostname):
             yield started
         # A test that failed half way may leave a run going; the worker stops only after its task ends.

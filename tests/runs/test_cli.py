@@ -137,7 +137,6 @@ save_job(None, {"name": "numbers", "graph": graphs.quick(target=TARGET)})
 
 
 def test_a_run_started_on_a_fresh_installation_before_any_worker_waits_for_one_and_runs(world: World) -> None:
-    world.manage("migrate", "--verbosity", "0")
     target = world.home / "lake" / "out"
     world.manage("shell", "-c", CREATE_JOB.replace("TARGET", repr(str(target))))
 

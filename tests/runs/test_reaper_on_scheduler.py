@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 
 from tests.e2e.launcher import REPO_ROOT
-from tests.runs.world import World
+from tests.runs.world import World, kill_group
 
 LEFT_BEHIND = """
 from datetime import timedelta
@@ -46,17 +44,10 @@ def scheduler_running(world: World) -> Iterator[subprocess.Popen[bytes]]:
         try:
             yield process
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=15)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            kill_group(process)  # as World.close does with its workers: this test is not about stopping
 
 
 def test_the_scheduler_ends_a_dead_worker_s_run_when_no_worker_is_alive(world: World) -> None:
-    world.manage("migrate", "--verbosity", "0")
     run_id = int(world.manage("shell", "-c", LEFT_BEHIND).split()[-1])
     assert world.query("SELECT COUNT(*) FROM glueweb_workerheartbeat") == [(0,)]
 

@@ -28,7 +28,6 @@ save_job(None, {"name": "endless", "graph": json.loads(pathlib.Path(GRAPH).read_
 
 
 def test_a_run_whose_worker_is_killed_ends_error_and_publishes_nothing(world: World) -> None:
-    world.manage("migrate", "--verbosity", "0")
     lake = world.home / "lake"
     (lake / "out").mkdir(parents=True)
     (lake / "out" / "old.parquet").write_bytes(b"the old output")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,13 +25,20 @@ from tests.e2e.launcher import REPO_ROOT, FreshDatabase
 
 
 class World:
-    def __init__(self, home: Path) -> None:
+    """With `template` (a world that is only migrated, then left alone), its database starts as a copy of the
+    template's: an installation just migrated, without paying for `migrate` in every test (tests/conftest.py)."""
+
+    def __init__(self, home: Path, template: World | None = None) -> None:
         self.home = home
         self.tag = secrets.token_hex(4)
         self.database: FreshDatabase | None = None
         base = os.environ.get("DATABASE_URL", "").strip()
         if base:
-            self.database = FreshDatabase(base)
+            self.database = FreshDatabase(base, template.database.name if template and template.database else None)
+        elif template is not None:
+            home.mkdir(parents=True, exist_ok=True)
+            for part in template.home.glob("glueweb.sqlite3*"):  # the database (and a WAL, if one was left)
+                shutil.copyfile(part, home / part.name)
         self.workers: list[subprocess.Popen[bytes]] = []
 
     def env(self) -> dict[str, str]:
@@ -94,16 +102,11 @@ class World:
         return "\n".join(parts)
 
     def close(self) -> None:
+        # Nothing of the world outlives its test, so its workers are killed outright (process group
+        # and all): a warm shutdown of an idle worker takes 5-7 s and this cleanup asserts nothing
+        # about it (Ctrl-C's clean stop is tests/e2e/test_stopping.py's subject).
         for process in self.workers:
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        for process in self.workers:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=15)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # whatever it left behind
-            process.wait()
+            kill_group(process)
         if self.database is not None:
             self.database.close()
         redis_url = os.environ.get("REDIS_URL", "").strip()
@@ -117,3 +120,10 @@ class World:
                     client.delete(*keys)
             finally:
                 client.close()
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process started with start_new_session=True and everything in its group; reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
