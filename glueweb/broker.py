@@ -122,8 +122,18 @@ def _made(folder: str) -> str:
     return folder
 
 
+# Celery's loop for transports without asynchronous I/O (its synloop, which this one gets) waits
+# for messages in slices of 2 s and looks whether the worker should stop only between slices: a
+# stopped worker (Ctrl-C) went on waiting for up to two of them. Shorter slices cost nothing: the
+# channel still looks at the queue every polling_interval within a slice.
+STOP_CHECK_SECONDS = 0.2
+
+
 class Transport(filesystem.Transport):
     Channel = Channel
+
+    def drain_events(self, connection: Any, timeout: float | None = None) -> Any:
+        return super().drain_events(connection, timeout=None if timeout is None else min(timeout, STOP_CHECK_SECONDS))
 
 
 def register() -> None:
