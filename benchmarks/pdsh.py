@@ -264,7 +264,7 @@ def main() -> int:
     ratio, speedup = totals["engine"] / totals["polars"], totals["pandas"] / totals["engine"]
     print(f"{'total':6} {totals['engine']:10.1f} {totals['polars']:10.1f} {totals['pandas']:10.1f} "
           f"{ratio:8.2f} {speedup:8.1f}")  # fmt: skip
-    print(f"targets: engine/polars {ratio:.2f} (<= {ENGINE_TARGET}: {'met' if ratio <= ENGINE_TARGET else 'MISSED'}), "
+    print(f"targets: engine/polars {ratio:.3f} (<= {ENGINE_TARGET}: {'met' if ratio <= ENGINE_TARGET else 'MISSED'}), "
           f"pandas/engine {speedup:.1f} (>= {PANDAS_TARGET:g}: {'met' if speedup >= PANDAS_TARGET else 'MISSED'}"
           + ("" if args.no_pandas else f", pandas-io {args.pandas_io}") + ")"
           + (f"; {failures} queries failed or disagreed" if failures else ""))  # fmt: skip
