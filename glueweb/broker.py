@@ -132,8 +132,9 @@ STOP_CHECK_SECONDS = 0.2
 class Transport(filesystem.Transport):
     Channel = Channel
 
-    def drain_events(self, connection: Any, timeout: float | None = None) -> Any:
-        return super().drain_events(connection, timeout=None if timeout is None else min(timeout, STOP_CHECK_SECONDS))
+    def drain_events(self, connection: Any, timeout: float | None = None, **kwargs: Any) -> None:
+        # An unbounded wait (None) keeps its meaning.
+        super().drain_events(connection, timeout=None if timeout is None else min(timeout, STOP_CHECK_SECONDS))
 
 
 def register() -> None:
