@@ -24,7 +24,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.lake_home import lake_home  # noqa: E402
 
 TARGET_MS = 500.0
 
@@ -84,14 +85,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="glueweb-bench-preview-"))
-    (home / "lake").mkdir()
-    os.environ["GLUEWEB_HOME"] = str(home)
-    os.environ["GLUEWEB_DATA_ROOTS"] = str(home / "lake")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glueweb.settings")
-    import django
-
-    django.setup()
+    home = lake_home("glueweb-bench-preview-")
     from jobs.engine.preview import preview
     from jobs.engine.registry import all_types
     from jobs.engine.validate import forget_run_state

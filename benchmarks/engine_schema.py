@@ -12,11 +12,9 @@ node's output schema, reading only Parquet footers. Prints p50 and p95.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.lake_home import lake_home  # noqa: E402
 
 TARGET_P95_MS = 200.0
 
@@ -91,14 +91,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="glueweb-bench-"))
-    (home / "lake").mkdir()
-    os.environ["GLUEWEB_HOME"] = str(home)
-    os.environ["GLUEWEB_DATA_ROOTS"] = str(home / "lake")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glueweb.settings")
-    import django
-
-    django.setup()
+    home = lake_home("glueweb-bench-")
     from jobs.engine.schema import graph_schemas
 
     write_sources(home / "lake", args.rows)
