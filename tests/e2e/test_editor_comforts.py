@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,17 @@ def head(page: Page, node_id: str) -> Locator:
     return node(page, node_id).locator(".editor-node-head")
 
 
+def settle(page: Page, reached: Callable[[], bool], timeout_ms: int = 10_000) -> None:
+    """Wait while the canvas animates (fit view, zoom, undo) until `reached()`; the assertion after it says what failed.
+
+    A condition, not a fixed pause: an animation on a loaded machine may take longer than any pause.
+    """
+    waited = 0
+    while not reached() and waited < timeout_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+
+
 def test_the_editing_comforts_work_with_mouse_and_keyboard(signed_in_page: Page, app: RunningApp) -> None:
     page = signed_in_page
     name = f"e2e comforts {secrets.token_hex(3)}"
@@ -88,21 +100,21 @@ def test_the_editing_comforts_work_with_mouse_and_keyboard(signed_in_page: Page,
     page.wait_for_function(
         "() => new Set([...document.querySelectorAll('.react-flow__node')].map((n) => n.style.transform)).size === 4"
     )
-    page.wait_for_timeout(400)  # the fit that follows the layout animates
+    frame = canvas.bounding_box()
+    assert frame is not None
+    settle(page, lambda: all(inside(box, frame) for box in boxes(page).values()))  # the fit after the layout animates
     laid = boxes(page)
     assert laid["rows"]["x"] < laid["big"]["x"] < laid["first"]["x"] < laid["out"]["x"], laid
     assert not any(overlap(laid[a], laid[b]) for a in IDS for b in IDS if a < b), laid
-    frame = canvas.bounding_box()
-    assert frame is not None
     assert all(inside(box, frame) for box in laid.values()), laid
 
     # Zoomed in until nodes leave the view, Fit view brings every node back into it.
     for _ in range(4):
         page.get_by_role("button", name="Zoom In").click()
-    page.wait_for_timeout(300)
+    settle(page, lambda: not all(inside(box, frame) for box in boxes(page).values()))
     assert not all(inside(box, frame) for box in boxes(page).values())
     page.get_by_role("button", name="Fit View").click()
-    page.wait_for_timeout(400)
+    settle(page, lambda: all(inside(box, frame) for box in boxes(page).values()))
     assert all(inside(box, frame) for box in boxes(page).values()), boxes(page)
 
     # Multi-select with Ctrl+click, delete both with the keyboard; one undo brings both back, connections too.
@@ -141,8 +153,9 @@ def test_the_editing_comforts_work_with_mouse_and_keyboard(signed_in_page: Page,
     down = {i: moved[i]["y"] - before[i]["y"] for i in IDS}
     assert down["rows"] > 50 and all(abs(d - down["rows"]) < 1 for d in down.values()), down
     page.keyboard.press("Control+z")
-    page.wait_for_timeout(200)
-    assert {i: round(b["y"]) for i, b in boxes(page).items()} == {i: round(b["y"]) for i, b in before.items()}
+    places_before = {i: round(b["y"]) for i, b in before.items()}
+    settle(page, lambda: {i: round(b["y"]) for i, b in boxes(page).items()} == places_before)
+    assert {i: round(b["y"]) for i, b in boxes(page).items()} == places_before
 
     # Export: a job file whose graph is a glueweb.graph/1 document with the editor's nodes.
     with page.expect_download() as download:
