@@ -49,7 +49,11 @@ def test_a_run_whose_worker_is_killed_ends_error_and_publishes_nothing(world: Wo
         lambda rows: len(rows) == 1, 120, "the run RUNNING",
     )[0]  # fmt: skip
     victim = workers[worker.split("@")[0]]
-    time.sleep(1)  # the graph's child process is working now
+    staged = lake / "_glueweb_staging" / f"run-{run_id}"
+    deadline = time.monotonic() + 60
+    while not staged.exists() and time.monotonic() < deadline:  # the graph's child process is writing now
+        time.sleep(0.05)
+    assert staged.exists(), "the run never staged its output"
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()
 
