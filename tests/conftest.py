@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -80,3 +81,23 @@ def world(tmp_path: Any, migrated_world: Any) -> Iterator[Any]:
         yield created
     finally:
         created.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On Redis, the session's own queue and kombu's bindings for it go with the session (tests/settings.py names
+    them): the Redis a developer shares with the suite keeps nothing of each run."""
+    url = os.environ.get("REDIS_URL", "").strip()
+    queue = os.environ.get("GLUEWEB_QUEUE", "")
+    if not url or not queue.startswith("glueweb-test-"):
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"*{queue}*"))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError as exc:  # tidying only: the tests' own result stands
+        print(f"\ncould not remove the test queue {queue} from Redis: {exc}")
+    finally:
+        client.close()
