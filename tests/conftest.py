@@ -92,12 +92,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     import redis
 
-    client = redis.Redis.from_url(url)
+    from tests.e2e.launcher import forget_redis_keys
+
     try:
-        keys = list(client.scan_iter(match=f"*{queue}*"))
-        if keys:
-            client.delete(*keys)
+        forget_redis_keys(url, queue)
     except redis.RedisError as exc:  # tidying only: the tests' own result stands
         print(f"\ncould not remove the test queue {queue} from Redis: {exc}")
-    finally:
-        client.close()

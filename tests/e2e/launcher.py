@@ -116,6 +116,20 @@ def _tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:]) or "(empty)"
 
 
+def forget_redis_keys(redis_url: str, name: str) -> None:
+    """Delete every key of the shared Redis whose name contains `name`: what a test installation's own queue
+    and channel prefix left there (kombu's bindings outlive their queue)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        keys = list(client.scan_iter(match=f"*{name}*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 class FreshDatabase:
     """A PostgreSQL database of its own on the server named by `base_url`, dropped at close().
 
@@ -368,15 +382,7 @@ class RunningApp:
         """Drop what this app's unique queue and channel prefix left in the shared Redis (e.g. kombu bindings)."""
         if not self.redis_url or self.process is None:
             return
-        import redis
-
-        client = redis.Redis.from_url(self.redis_url, socket_timeout=5, socket_connect_timeout=5)
-        try:
-            keys = list(client.scan_iter(match=f"*glueweb-e2e-{self.tag}*", count=500))
-            if keys:
-                client.delete(*keys)
-        finally:
-            client.close()
+        forget_redis_keys(self.redis_url, f"glueweb-e2e-{self.tag}")
 
     # --- talking to it ------------------------------------------------------------
     def session(self) -> Session:

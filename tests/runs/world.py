@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.launcher import REPO_ROOT, FreshDatabase
+from tests.e2e.launcher import REPO_ROOT, FreshDatabase, forget_redis_keys
 
 
 class World:
@@ -111,15 +111,7 @@ class World:
             self.database.close()
         redis_url = os.environ.get("REDIS_URL", "").strip()
         if redis_url:
-            import redis
-
-            client = redis.Redis.from_url(redis_url, socket_timeout=5)
-            try:
-                keys = list(client.scan_iter(match=f"*glueweb-world-{self.tag}*", count=500))
-                if keys:
-                    client.delete(*keys)
-            finally:
-                client.close()
+            forget_redis_keys(redis_url, f"glueweb-world-{self.tag}")
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:
