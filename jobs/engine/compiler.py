@@ -387,6 +387,7 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
     meters: dict[str, list[Meter]] | None = {} if count_rows == "counters" else None
     failed = _Failure(run_id, started, analysis, node_types, on_node)
     durations: dict[str, int] = {}
+    not_counted = unmetered(analysis, node_metrics) if meters is not None else set()
     try:
         frames = build_frames(analysis, ctx, meters=meters, raw=raw, node_metrics=node_metrics)
         _check_stop(should_stop)
@@ -417,7 +418,6 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
             counts.update(_cheap_counts(analysis, raw, publishers))
         if on_progress is not None:  # the plan has ended: every node but the targets (publishing next) is done
             targets = {n for n, _ in sinks}
-            not_counted = unmetered(analysis, node_metrics) if meters is not None else set()
             on_progress(tuple(
                 NodeProgress(n.node, "RUNNING" if n.node in targets else "SUCCEEDED", n.rows_out, n.duration_ms,
                              n.rows_note)
@@ -461,7 +461,6 @@ def run_graph(  # noqa: PLR0911, PLR0912, PLR0915  (one return per way a run end
         message = f"publishing failed: {error_message(exc)}"
         return failed(elapsed(), culprit, "publish", message, traceback.format_exc())
     total = elapsed()
-    not_counted = unmetered(analysis, node_metrics) if meters is not None else set()
     nodes = _succeeded(analysis, counts, durations, publish_times, not_counted)
     _report(on_node, nodes)
     return RunResult(run_id, "SUCCEEDED", started, total, analysis.values, tuple(nodes), outputs)
