@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 import polars as pl
@@ -249,16 +250,29 @@ NodeCallback = Callable[[NodeResult], None]
 
 
 def _metadata_counts(analysis: Analysis, raw: Mapping[tuple[str, str], pl.LazyFrame]) -> dict[tuple[str, str], int]:
-    """Rows of the sources that their files' metadata count, in one query for all (not per source)."""
+    """Rows of the sources that their files' metadata count: from a Parquet footer directly where the
+    node type can (NodeType.footer_rows), the others in one Polars query for all (not per source)."""
     keys = [
         (node, "out")
         for node, node_type in analysis.types.items()
         if counted_by_metadata(node_type, analysis.params.get(node, {})) and (node, "out") in raw
     ]
-    if not keys:
-        return {}
-    found = pl.collect_all([raw[key].select(pl.len()) for key in keys])
-    return {key: int(frame.item()) for key, frame in zip(keys, found, strict=True)}
+    counts: dict[tuple[str, str], int] = {}
+    for key in keys:
+        rows = analysis.types[key[0]].footer_rows(analysis.params[key[0]])
+        if rows is not None:
+            counts[key] = rows
+    rest = [key for key in keys if key not in counts]
+    if rest:
+        found = pl.collect_all([raw[key].select(pl.len()) for key in rest])
+        counts.update({key: int(frame.item()) for key, frame in zip(rest, found, strict=True)})
+    return counts
+
+
+def _source_rows(node_type: NodeType, params: Mapping[str, Any], frame: pl.LazyFrame) -> int:
+    """One source's rows from its metadata (the live tracker asks once the source is done)."""
+    rows = node_type.footer_rows(params)
+    return rows if rows is not None else int(frame.select(pl.len()).collect().item())
 
 
 def _cheap_counts(
@@ -505,7 +519,7 @@ def _sampling(  # noqa: PLR0917  (internal)
         return contextlib.nullcontext()
     ports = {node: tuple(port for (owner, port) in raw if owner == node) for node in meters}
     by_metadata = {
-        node: raw[(node, "out")]
+        node: partial(_source_rows, node_type, analysis.params[node], raw[(node, "out")])
         for node, node_type in analysis.types.items()
         if counted_by_metadata(node_type, analysis.params.get(node, {})) and (node, "out") in raw
     }

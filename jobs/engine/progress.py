@@ -26,8 +26,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import polars as pl
-
 from jobs.engine.metrics import Meter, durations_ms, finish_times
 from jobs.engine.validate import Analysis
 
@@ -58,7 +56,7 @@ class Tracker:
         analysis: Analysis,
         meters: Mapping[str, list[Meter]],
         ports: Mapping[str, tuple[str, ...]],
-        metadata_counted: Mapping[str, pl.LazyFrame],
+        metadata_counted: Mapping[str, Callable[[], int]],
         targets: set[str],
         plan_started: float,
         notes: Mapping[str, str],
@@ -67,7 +65,7 @@ class Tracker:
         self.analysis, self.meters, self.targets, self.plan_started = analysis, meters, targets, plan_started
         self.notes = notes  # node -> why its rows are not counted
         self.own_counts = own_counts  # row-preserving nodes whose meter counts (compiler.pipeline_ends)
-        self.metadata_counted = metadata_counted  # source -> its frame (counted from file metadata once done)
+        self.metadata_counted = metadata_counted  # source -> how to count it from file metadata (once done)
         self.metadata_rows: dict[str, int] = {}
         # A node's meters are in the order of its output ports (compiler.build_frames).
         self.port_meters = {
@@ -136,8 +134,7 @@ class Tracker:
         """Rows so far per output port of `node`, as run_graph counts them at the end."""
         if node in self.metadata_counted:
             if done and node not in self.metadata_rows:
-                frame = self.metadata_counted[node]
-                self.metadata_rows[node] = int(frame.select(pl.len()).collect().item())
+                self.metadata_rows[node] = self.metadata_counted[node]()
             return {(node, "out"): self.metadata_rows.get(node)}
         preserves = self.analysis.types[node].preserves_rows and node not in self.own_counts
         if preserves or node in self.targets:

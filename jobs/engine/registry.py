@@ -177,6 +177,10 @@ class NodeType:
     def build(self, params: Mapping[str, Any], inputs: Inputs, ctx: Context) -> pl.LazyFrame | dict[str, pl.LazyFrame]:
         raise NotImplementedError
 
+    def footer_rows(self, params: Mapping[str, Any]) -> int | None:
+        """A source's row count read directly from its file's metadata, or None: ask Polars instead."""
+        return None
+
     def export_code(self, params: Mapping[str, Any], inputs: Mapping[str, Any], ctx: ExportContext) -> str:
         """Python source of an expression giving the output (inputs are variable names)."""
         raise NotImplementedError

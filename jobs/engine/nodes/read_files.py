@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 import polars.selectors as cs
 
-from jobs.engine import scans
+from jobs.engine import parquet_footer, scans
 from jobs.engine.nodeutil import obj
 from jobs.engine.paths import is_remote, resolve_local
 from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
@@ -183,6 +183,17 @@ class ReadFiles(NodeType):
         location = self.location(params)  # checked against the data roots again, scan handed over or not
         handed = scans.take(scans.key(location, params, ctx.sample_rows))
         return handed if handed is not None else self.fresh_scan(params, location, ctx)
+
+    def footer_rows(self, params: Mapping[str, Any]) -> int | None:
+        """One local Parquet file's rows from its footer (parquet_footer says why); anything else: None."""
+        path: str = params["path"]
+        if params["format"] != "parquet" or is_remote(path) or any(ch in path for ch in "*?["):
+            return None
+        try:
+            location = resolve_local(path)
+        except NodeProblem:
+            return None  # the run's scan reports it
+        return parquet_footer.row_count(location) if location.is_file() else None
 
     def fresh_scan(self, params: Mapping[str, Any], location: str, ctx: Context, *, utc: bool = True) -> pl.LazyFrame:
         frame = scan(
