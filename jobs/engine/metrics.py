@@ -10,7 +10,7 @@ change what the node upstream counts). So only nodes that change the number of r
 aggregates, unions, limits, sources read from text files, ...) get one. Nodes that keep one row
 per input row (`preserves_rows`: derived columns, renames, casts, sorts, windows, ...) take their
 input's count, and sources whose row count their files' metadata gives (Parquet, IPC, inline
-data) are counted from that metadata after the run (one query for all of them): both get a meter
+data) are counted from that metadata after the run (compiler._metadata_counts): both get a meter
 for time only, which lets predicates and slices through, so a filter after them still reaches the
 scan; and not even that when their one consumer has a counting meter, since both run in one
 streaming stage (an opaque step per morsel costs a few percent of elapsed time on scan-heavy
