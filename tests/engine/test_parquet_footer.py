@@ -74,7 +74,9 @@ def test_a_file_of_more_row_groups_than_fit_a_short_list_header(tmp_path: Path) 
         pytest.param(lambda data: b"a,b\n1,2\n" * 10, id="a CSV file"),
         pytest.param(lambda data: data[:-1], id="last byte cut"),
         pytest.param(lambda data: data[:-4] + b"PARE", id="encrypted footer magic"),
-        pytest.param(lambda data: data[:-8] + (10**9).to_bytes(4, "little") + b"PAR1", id="footer longer than the file"),
+        pytest.param(
+            lambda data: data[:-8] + (10**9).to_bytes(4, "little") + b"PAR1", id="footer longer than the file"
+        ),
         pytest.param(lambda data: data[:-8] + (0).to_bytes(4, "little") + b"PAR1", id="footer of length 0"),
         pytest.param(lambda data: b"\0" * len(data), id="zeros"),
     ],
