@@ -4,11 +4,17 @@ The mode (embedded, or PostgreSQL + Redis) comes from the environment exactly
 as in production; scripts/test runs the suite once per mode.
 """
 
+import atexit
 import os
 import secrets
+import shutil
 import tempfile
 
-os.environ.setdefault("GLUEWEB_HOME", tempfile.mkdtemp(prefix="glueweb-test-"))
+if "GLUEWEB_HOME" not in os.environ:
+    os.environ["GLUEWEB_HOME"] = tempfile.mkdtemp(prefix="glueweb-test-")
+    _creator = os.getpid()
+    # Removed by the process that made it, not by a forked child that exits through Python.
+    atexit.register(lambda: os.getpid() == _creator and shutil.rmtree(os.environ["GLUEWEB_HOME"], ignore_errors=True))
 os.environ.setdefault("GLUEWEB_CHANNEL_PREFIX", f"glueweb-test-{secrets.token_hex(4)}")
 # Its own queue, so a glueweb running against the same Redis never takes the tests' tasks.
 os.environ.setdefault("GLUEWEB_QUEUE", f"glueweb-test-{secrets.token_hex(4)}")
