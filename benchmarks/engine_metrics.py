@@ -1,12 +1,18 @@
 """What per-node row counts and durations cost a run: run_graph with count_rows="counters" against "none".
 
     .venv/bin/python benchmarks/engine_metrics.py [--rounds 7] [--rows 10000000] [--pdsh DIR] [--queries q01,q03]
-        [--modes none,counters,cheap,exact,post]
+        [--modes none,counters,cheap,exact,post,exact-skip-inputs,exact-skip-joins]
 
 Modes: "none" (no meters), "counters" (the default, node_metrics="fast"), "cheap", "exact"
 (counters with node_metrics="exact": every node metered), and "post" (counters, then the outputs
 it left uncounted counted in one more `pl.collect_all` of their `select(pl.len())`: the option
 of counting them after the plan, timed as part of the run).
+
+Two more modes find which of "exact"'s extra meters cost what: "exact-skip-inputs" is "exact"
+without meters on the nodes that feed a join and are not joins themselves (sources, filters,
+aggregates below a join: where a meter keeps the join's runtime filters from the scans), and
+"exact-skip-joins" is "exact" without meters on joins (and the nodes in their pipelines) that
+feed another join (where a meter stops fusion, and the pushdown of a filter after the join).
 
 Times are the process's CPU time (all threads) by default: on a shared machine elapsed time
 mostly measures the neighbours' load; `--wall` measures elapsed time instead.
@@ -29,6 +35,7 @@ leaves the nodes inside join pipelines without (docs/runs.md "Node metrics").
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +52,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-ALL_MODES = ("none", "counters", "cheap", "exact", "post")
+ALL_MODES = ("none", "counters", "cheap", "exact", "post", "exact-skip-inputs", "exact-skip-joins")
 DEFAULT_MODES = ("none", "counters", "cheap", "exact")
 MODES: tuple[str, ...] = DEFAULT_MODES  # --modes
 TARGET = 0.10
@@ -105,6 +113,25 @@ def job_graph() -> dict[str, Any]:
             "nodes": nodes, "edges": edges}  # fmt: skip
 
 
+@contextlib.contextmanager
+def exact_without(part: str) -> Iterator[None]:
+    """node_metrics="exact" with the meters of `part` ("inputs" or "joins") left out (module docstring)."""
+    from jobs.engine import compiler
+
+    exact_plan = compiler.meter_plan
+
+    def plan(analysis: Any, node_metrics: Any = "fast") -> dict[str, Any]:
+        feeding, in_pipeline = compiler._join_pipelines(analysis)
+        skip = feeding - in_pipeline if part == "inputs" else feeding & in_pipeline
+        return {node: kind for node, kind in exact_plan(analysis, node_metrics).items() if node not in skip}
+
+    compiler.meter_plan = plan  # build_frames looks it up in the module at each run
+    try:
+        yield
+    finally:
+        compiler.meter_plan = exact_plan
+
+
 def run_mode(graph: dict[str, Any], values: dict[str, Any], mode: str) -> Any:
     """One run in `mode` (module docstring); "post" adds the count of what "counters" left uncounted."""
     import polars as pl
@@ -113,6 +140,9 @@ def run_mode(graph: dict[str, Any], values: dict[str, Any], mode: str) -> Any:
 
     if mode == "exact":
         return run_graph(graph, values, node_metrics="exact")
+    if mode.startswith("exact-skip-"):
+        with exact_without(mode.removeprefix("exact-skip-")):
+            return run_graph(graph, values, node_metrics="exact")
     if mode != "post":
         return run_graph(graph, values, count_rows=mode)  # type: ignore[arg-type]
     result = run_graph(graph, values)

@@ -35,11 +35,13 @@ All of the above is the default, node_metrics="fast". A job may ask for node_met
 (compiler.meter_plan): every node but the targets gets its own meter, joins and their inputs
 included, and no time-only meter is dropped, so every node has its own count and duration. It
 costs what the exceptions above avoid: +22% to +32% CPU on the PDS-H SF1 total against no meters
-(the default: within the noise), two to four times the time of join-heavy queries (Q5). Counting
-only the uncounted outputs after the plan (one `pl.collect_all` of their `select(pl.len())`)
-costs more still, since it runs the joins again (+84% to +96%), and gives no durations. Polars 2 has no
+(the default: within the noise); join-heavy queries take up to twice as long on an idle machine
+(Q5, Q17), more under load. Meters on join inputs and on join outputs each cost a share of it
+(benchmarks/engine_metrics.py --modes exact-skip-inputs,exact-skip-joins). Counting only the
+uncounted outputs after the plan (one `pl.collect_all` of their `select(pl.len())`) costs more
+still, since it runs the joins again (+84% to +96%), and gives no durations. Polars 2 has no
 per-node metrics of its own (LazyFrame.profile was removed in 2.0; the streaming engine's node
-metrics only go to Polars Cloud).
+metrics only go to Polars Cloud, and count physical operators, not the graph's nodes).
 docs/runs.md "Node metrics" has the figures.
 
 The meter is also where a run can be stopped: `should_stop` is asked once per morsel.
