@@ -3,7 +3,7 @@
 Only the file's last bytes are read (one read for a typical footer, two for a large one), which
 matters on S3, where each read is a request. A footer is parsed in full (pyarrow) unless it
 starts with the very bytes (version and schema) of one parsed before: then only its row count
-and codec are read (parquet_footer.py).
+and codec are read (catalog/parquet_footer.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crawlers.classifiers import parquet_footer
+from catalog import parquet_footer
 from crawlers.classifiers.base import Classified, FileSample
 from crawlers.inference import columns_from_polars
 
@@ -91,7 +91,7 @@ def classify(sample: FileSample) -> Classified | None:
     known = _known_prefix(thrift)
     if known is not None:
         # The schema of a file parsed before: only the row count and the codec are read, from the
-        # bytes (parquet_footer.py), at a fraction of a full parse's cost.
+        # bytes (catalog/parquet_footer.py), at a fraction of a full parse's cost.
         prefix, columns = known
         found = parquet_footer.rows_and_codec(thrift, len(prefix))
         if found is not None:

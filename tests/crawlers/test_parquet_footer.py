@@ -1,5 +1,5 @@
 """A Parquet file whose footer starts like one parsed before is classified from a few of its bytes
-(crawlers/classifiers/parquet_footer.py): exactly as a full parse classifies it, whatever wrote it."""
+(catalog/parquet_footer.py): exactly as a full parse classifies it, whatever wrote it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A run counts a local Parquet source from its footer (jobs/engine/parquet_footer.py): the count
+"""A run counts a local Parquet source from its footer (catalog/parquet_footer.py): the count
 must be the one Polars gives for files from every common writer, and anything it cannot read
 must answer None (the run then asks Polars), never a wrong number or an exception."""
 
@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from catalog.parquet_footer import num_rows, row_count
 from jobs.engine.compiler import run_graph
-from jobs.engine.parquet_footer import row_count
 from tests.engine.harness import document
 
 
@@ -87,6 +87,18 @@ def test_what_is_not_a_readable_footer_answers_none(tmp_path: Path, damage: Call
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(damage(good.read_bytes()))
     assert row_count(bad) is None
+
+
+def test_booleans_inside_lists_and_maps_take_a_byte_each() -> None:
+    # The Thrift compact protocol writes a struct field's boolean into the field's header, but a
+    # boolean in a list or map as a byte of its own. No writer above puts one before num_rows, so
+    # these footers are made by hand, one field per literal.
+    version = bytes([0x15, 0x02])  # field 1, i32, zigzag 2 = 1
+    bool_list = bytes([0x19, 0x31, 0x01, 0x02, 0x01])  # field 2, list of 3 booleans: true, false, true
+    bool_map = bytes([0x1B, 0x01, 0x11, 0x01, 0x02])  # field 2, map of 1 entry, bool -> bool: true -> false
+    rows = bytes([0x16, 0x0A])  # field 3, i64, zigzag 10 = 5
+    assert num_rows(version + bool_list + rows + b"\0") == 5
+    assert num_rows(version + bool_map + rows + b"\0") == 5
 
 
 def test_a_missing_file_answers_none(tmp_path: Path) -> None:

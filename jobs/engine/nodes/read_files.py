@@ -16,7 +16,8 @@ from typing import Any
 import polars as pl
 import polars.selectors as cs
 
-from jobs.engine import parquet_footer, scans
+from catalog import parquet_footer
+from jobs.engine import scans
 from jobs.engine.nodeutil import obj
 from jobs.engine.paths import is_remote, resolve_local
 from jobs.engine.registry import Context, ExportContext, NodeProblem, NodeType, register
