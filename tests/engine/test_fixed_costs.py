@@ -136,3 +136,22 @@ def test_the_data_root_itself_is_no_target_however_it_is_named(settings: Any, tm
     assert "not the data root itself" in errors[0]["message"]
     graph["nodes"][1]["params"]["path"] = f"{path}/out"
     assert validate(graph) == []
+
+
+def test_a_link_changed_after_a_run_is_checked_again_by_the_next_run(lake: Path, tmp_path: Path) -> None:
+    """No shortcut may keep a path's check from one run to the next: a link may have changed."""
+    (lake / "d").mkdir()
+    pl.DataFrame({"a": [1]}).write_parquet(lake / "d" / "t.parquet")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    pl.DataFrame({"a": [666]}).write_parquet(outside / "t.parquet")
+    graph = read_graph("lake/d/t.parquet")
+    assert run_graph(graph, {}).succeeded
+    (lake / "d" / "t.parquet").unlink()
+    (lake / "d").rmdir()
+    (lake / "d").symlink_to(outside)  # the same path now leads out of the data root
+    result = run_graph(graph, {})
+    assert result.state == "FAILED"
+    assert [(e.node, e.field) for e in result.validation_errors] == [("src", "params.path")]
+    assert "outside the data roots" in result.validation_errors[0].message
+    assert_frame_equal(output(lake), pl.DataFrame({"a": [1]}))  # the first run's output, untouched
