@@ -10,16 +10,21 @@ import secrets
 import shutil
 import tempfile
 
+
+def _remove_home(home: str, creator: int) -> None:
+    # Only the process that made the home removes it, not a forked child exiting through Python.
+    if os.getpid() == creator:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 if "GLUEWEB_HOME" not in os.environ:
     os.environ["GLUEWEB_HOME"] = tempfile.mkdtemp(prefix="glueweb-test-")
-    _creator = os.getpid()
-    # Removed by the process that made it, not by a forked child that exits through Python.
-    atexit.register(lambda: os.getpid() == _creator and shutil.rmtree(os.environ["GLUEWEB_HOME"], ignore_errors=True))
+    atexit.register(_remove_home, os.environ["GLUEWEB_HOME"], os.getpid())
 os.environ.setdefault("GLUEWEB_CHANNEL_PREFIX", f"glueweb-test-{secrets.token_hex(4)}")
 # Its own queue, so a glueweb running against the same Redis never takes the tests' tasks.
 os.environ.setdefault("GLUEWEB_QUEUE", f"glueweb-test-{secrets.token_hex(4)}")
 
-from glueweb.settings import *  # noqa: F403
+from glueweb.settings import *  # noqa: E402, F403  (after the environment above, which it reads)
 
 # Hashing passwords slowly protects real accounts; tests only need it correct.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
